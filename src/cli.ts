@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { type AuthMode, defaultConfig, type NubisConfig, parseQuotas } from "./core/config.js";
+import { VERSION } from "./core/server.js";
+import { services } from "./services/index.js";
+import { startServer } from "./index.js";
+
+const HELP = `nubis ${VERSION}: a local emulator of AWS control planes
+
+Usage: nubis [options]
+
+Options (each also read from an environment variable):
+  --port N               port to listen on (PORT, default 4566)
+  --host ADDR            address to bind (NUBIS_HOST, default 0.0.0.0)
+  --data-dir DIR         keep state in SQLite under DIR (NUBIS_DATA_DIR; default: in memory)
+  --auth MODE            none | signature | iam (NUBIS_AUTH, default none)
+  --default-account ID   account of unknown access keys (NUBIS_DEFAULT_ACCOUNT, default 000000000000)
+  --default-region NAME  region of unsigned requests (NUBIS_DEFAULT_REGION, default us-east-1)
+  --quota S.NAME=N       override a service quota, repeatable (NUBIS_QUOTAS, comma-separated)
+  --quiet                no per-request log lines (NUBIS_LOG=0)
+  --help, --version
+`;
+
+function configFrom(argv: string[], env: NodeJS.ProcessEnv): NubisConfig {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      "data-dir": { type: "string" },
+      auth: { type: "string" },
+      "default-account": { type: "string" },
+      "default-region": { type: "string" },
+      quota: { type: "string", multiple: true },
+      quiet: { type: "boolean" },
+      help: { type: "boolean" },
+      version: { type: "boolean" },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    process.exit(0);
+  }
+  if (values.version) {
+    process.stdout.write(`${VERSION}\n`);
+    process.exit(0);
+  }
+  const config = defaultConfig();
+  const port = Number(values.port ?? env.PORT ?? config.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port '${values.port ?? env.PORT}'`);
+  const auth = (values.auth ?? env.NUBIS_AUTH ?? "none") as AuthMode;
+  if (!["none", "signature", "iam"].includes(auth)) throw new Error(`invalid --auth '${auth}': expected none, signature or iam`);
+  if (auth !== "none") throw new Error(`--auth ${auth} is not available in this version of nubis: only 'none'`);
+  const account = values["default-account"] ?? env.NUBIS_DEFAULT_ACCOUNT ?? config.defaultAccount;
+  if (!/^\d{12}$/.test(account)) throw new Error(`invalid default account '${account}': expected 12 digits`);
+  return {
+    ...config,
+    port,
+    host: values.host ?? env.NUBIS_HOST ?? config.host,
+    dataDir: values["data-dir"] ?? env.NUBIS_DATA_DIR ?? undefined,
+    auth,
+    defaultAccount: account,
+    defaultRegion: values["default-region"] ?? env.NUBIS_DEFAULT_REGION ?? config.defaultRegion,
+    quotas: parseQuotas([...(env.NUBIS_QUOTAS ? [env.NUBIS_QUOTAS] : []), ...(values.quota ?? [])]),
+    log: !(values.quiet || env.NUBIS_LOG === "0"),
+  };
+}
+
+async function main() {
+  let config: NubisConfig;
+  try {
+    config = configFrom(process.argv.slice(2), process.env);
+  } catch (error) {
+    process.stderr.write(`nubis: ${(error as Error).message}\n\n${HELP}`);
+    process.exit(2);
+  }
+  const server = await startServer(config);
+  console.log(
+    `nubis ${VERSION} listening on ${server.endpoint} (${services.map((s) => s.name).join(", ")}; state: ${server.store.kind})`,
+  );
+  const stop = async () => {
+    await server.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((error) => {
+  process.stderr.write(`nubis: ${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,39 @@
+export type AuthMode = "none" | "signature" | "iam";
+
+export interface NubisConfig {
+  port: number;
+  host: string;
+  /** SQLite data directory; state stays in memory when absent. */
+  dataDir?: string;
+  auth: AuthMode;
+  defaultAccount: string;
+  defaultRegion: string;
+  /** Overrides of service quotas, by `<service>.<QuotaName>` (e.g. `iam.GroupsPerAccount`). */
+  quotas: Record<string, number>;
+  /** One log line per request. */
+  log: boolean;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+}
+
+export const defaultConfig = (): NubisConfig => ({
+  port: 4566,
+  host: "0.0.0.0",
+  auth: "none",
+  defaultAccount: "000000000000",
+  defaultRegion: "us-east-1",
+  quotas: {},
+  log: false,
+  maxBodyBytes: 10 * 1024 * 1024,
+});
+
+/** Parses `iam.GroupsPerAccount=500,cloudfront.KeyGroupsPerAccount=50` (commas or repeated flags). */
+export function parseQuotas(specs: string[]): Record<string, number> {
+  const quotas: Record<string, number> = {};
+  for (const spec of specs.flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([a-z0-9]+\.[A-Za-z0-9]+)=(\d+)$/.exec(spec);
+    if (!m) throw new Error(`invalid quota '${spec}': expected <service>.<QuotaName>=<number>`);
+    quotas[m[1]] = Number(m[2]);
+  }
+  return quotas;
+}

@@ -1,0 +1,58 @@
+import type { IncomingHttpHeaders } from "node:http";
+import { NormalizedSchema } from "@smithy/core/schema";
+import type { AwsError } from "../errors.js";
+import type { ServiceDefinition } from "../service.js";
+
+export interface HttpRequest {
+  method: string;
+  /** The raw (still percent-encoded) path. */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Buffer;
+}
+
+/** An SDK static schema reference (array, number, string or thunk): read with NormalizedSchema. */
+export type SchemaRef = unknown;
+
+export interface OperationSchema {
+  name: string;
+  /** restXml/restJson1: [method, uri template, success status]. */
+  http?: [string, string, number];
+  input: SchemaRef;
+  output: SchemaRef;
+}
+
+/** A service with its SDK schemas loaded: every operation and the status of every error code. */
+export interface LoadedService {
+  def: ServiceDefinition;
+  operations: Map<string, OperationSchema>;
+  /** HTTP status of an error code, from the error's schema. */
+  errorStatus(code: string): number | undefined;
+  /** The error's schema, to encode its extra members. */
+  errorSchema(code: string): SchemaRef | undefined;
+}
+
+/** One AWS wire protocol: how to read an operation call and how to write its answers. */
+export interface Protocol {
+  /** The operation the request calls; throws the protocol's error when it names none. */
+  operationOf(req: HttpRequest, service: LoadedService): string;
+  /** The operation's input, decoded from the request by the input schema. */
+  decodeInput(req: HttpRequest, service: LoadedService, operation: OperationSchema): Record<string, unknown>;
+  encodeOutput(service: LoadedService, operation: OperationSchema, output: unknown, requestId: string): HttpResponse;
+  encodeError(service: LoadedService, error: AwsError, status: number, requestId: string): HttpResponse;
+}
+
+export const isUnit = (ref: SchemaRef) => NormalizedSchema.of(ref as never).isUnitSchema();
+
+/** Number of leading members of a structure the model marks required. */
+export function requiredCount(ns: NormalizedSchema): number {
+  const schema = ns.getSchema() as unknown[];
+  return Array.isArray(schema) && typeof schema[6] === "number" ? schema[6] : 0;
+}

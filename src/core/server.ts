@@ -1,0 +1,218 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { randomUUID } from "node:crypto";
+import type { NubisConfig } from "./config.js";
+import { AwsError } from "./errors.js";
+import { protocols } from "./protocols/index.js";
+import { loadService } from "./protocols/loader.js";
+import type { HttpRequest, HttpResponse, LoadedService } from "./protocols/protocol.js";
+import { credentialScopeOf, serviceOf } from "./routing.js";
+import type { Principal, RequestContext, ServiceDefinition } from "./service.js";
+import type { Store } from "./store/store.js";
+
+export const VERSION = "0.1.0";
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLarge());
+        req.removeAllListeners("data");
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+const rootPrincipal = (account: string): Principal => ({
+  type: "root",
+  account,
+  arn: `arn:aws:iam::${account}:root`,
+  userId: account,
+});
+
+/** The request dispatcher: routing, protocol decode, handler, protocol encode. */
+export class Nubis {
+  private readonly loaded = new Map<string, Promise<LoadedService>>();
+  private readonly started = Date.now();
+
+  constructor(
+    readonly config: NubisConfig,
+    readonly store: Store,
+    readonly services: readonly ServiceDefinition[],
+  ) {}
+
+  /** Loads a service's SDK schemas once, on first use. */
+  service(def: ServiceDefinition): Promise<LoadedService> {
+    let s = this.loaded.get(def.name);
+    if (!s) this.loaded.set(def.name, (s = loadService(def)));
+    return s;
+  }
+
+  listen(): Promise<Server> {
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((error) => {
+        console.error("nubis: unexpected failure", error);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    });
+    server.keepAliveTimeout = 65_000;
+    return new Promise((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(this.config.port, this.config.host, () => resolve(server));
+    });
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const t0 = performance.now();
+    const url = new URL(req.url ?? "/", "http://localhost");
+    let body: Buffer;
+    try {
+      body = await readBody(req, this.config.maxBodyBytes);
+    } catch (error) {
+      if (!(error instanceof BodyTooLarge)) throw error;
+      res.writeHead(413, { "content-type": "text/plain", connection: "close" }).end("Request body too large");
+      return;
+    }
+    const request: HttpRequest = {
+      method: req.method ?? "GET",
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+    };
+    if (request.path.startsWith("/_nubis/") || request.path.startsWith("/moto-api/")) {
+      return this.send(res, await this.internal(request));
+    }
+    const response = await this.dispatch(request);
+    this.send(res, response.http);
+    if (this.config.log) {
+      const ms = (performance.now() - t0).toFixed(1);
+      console.log(`${response.service} ${response.operation} ${response.http.status} ${ms}ms`);
+    }
+  }
+
+  private send(res: ServerResponse, http: HttpResponse) {
+    res.writeHead(http.status, { ...http.headers, "content-length": String(Buffer.byteLength(http.body)) });
+    res.end(http.body);
+  }
+
+  /** Runs one API call; always answers in the service's protocol, never throws. */
+  async dispatch(request: HttpRequest): Promise<{ service: string; operation: string; http: HttpResponse }> {
+    const requestId = randomUUID();
+    const scope = credentialScopeOf(request);
+    const def = serviceOf(request, this.services, scope);
+    if (!def) {
+      const http = {
+        status: 400,
+        headers: { "content-type": "application/json", "x-amzn-requestid": requestId },
+        body: JSON.stringify({
+          __type: "UnknownService",
+          message: "nubis could not tell which AWS service this request is for (no SigV4 scope, X-Amz-Target, Host or path it knows)",
+        }),
+      };
+      return { service: "-", operation: "-", http };
+    }
+    const service = await this.service(def);
+    const protocol = protocols[def.protocol];
+    if (!protocol) throw new Error(`service ${def.name} speaks ${def.protocol}, which nubis has no module for`);
+    let operation = "-";
+    try {
+      operation = protocol.operationOf(request, service);
+      const schema = service.operations.get(operation)!;
+      const input = protocol.decodeInput(request, service, schema);
+      const handler = def.handlers[operation];
+      if (!handler) {
+        throw new AwsError("NotImplemented", `nubis does not implement ${def.title} ${operation} yet`, 501);
+      }
+      const ctx = await this.context(def, operation, requestId, scope);
+      const output = await handler(input, ctx);
+      return { service: def.name, operation, http: protocol.encodeOutput(service, schema, output, requestId) };
+    } catch (error) {
+      let awsError: AwsError;
+      if (error instanceof AwsError) awsError = error;
+      else {
+        console.error(`nubis: ${def.name} ${operation} failed`, error);
+        awsError = new AwsError(def.internalErrorCode, "We encountered an internal error. Please try again.", 500);
+      }
+      const status = awsError.status ?? service.errorStatus(awsError.code) ?? 400;
+      return { service: def.name, operation, http: protocol.encodeError(service, awsError, status, requestId) };
+    }
+  }
+
+  private async context(
+    def: ServiceDefinition,
+    operation: string,
+    requestId: string,
+    scope: ReturnType<typeof credentialScopeOf>,
+  ): Promise<RequestContext> {
+    const accessKeyId = scope?.accessKeyId ?? "";
+    const principal = await this.principalOf(accessKeyId);
+    const store = this.store;
+    const { quotas } = this.config;
+    return {
+      requestId,
+      service: def.name,
+      operation,
+      account: principal.account,
+      region: scope?.region && scope.region !== "aws-global" ? scope.region : this.config.defaultRegion,
+      principal,
+      accessKeyId,
+      now: new Date(),
+      config: this.config,
+      quota: (name) => quotas[`${def.name}.${name}`] ?? def.quotas?.[name] ?? Number.POSITIVE_INFINITY,
+      transaction: (work) => store.transaction(work),
+    };
+  }
+
+  /**
+   * DESIGN "Conventions": a 12-digit key id is an account id; a key issued by nubis IAM acts
+   * as its user; any other key is the default account's root.
+   */
+  private async principalOf(accessKeyId: string): Promise<Principal> {
+    if (/^\d{12}$/.test(accessKeyId)) return rootPrincipal(accessKeyId);
+    if (/^AKIA[A-Z2-7]{16}$/.test(accessKeyId)) {
+      for (const def of this.services) {
+        if (!def.resolveAccessKey) continue;
+        const found = await this.store.transaction((tx) => def.resolveAccessKey!(tx, accessKeyId));
+        if (found) return found;
+      }
+    }
+    return rootPrincipal(this.config.defaultAccount);
+  }
+
+  private async internal(request: HttpRequest): Promise<HttpResponse> {
+    const json = (status: number, value: unknown): HttpResponse => ({
+      status,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(value),
+    });
+    const { method, path } = request;
+    if (path === "/_nubis/health" && method === "GET") {
+      return json(200, {
+        status: "running",
+        version: VERSION,
+        uptimeSeconds: Math.round((Date.now() - this.started) / 1000),
+        store: this.store.kind,
+        services: Object.fromEntries(
+          this.services.map((s) => [s.name, { protocol: s.protocol, operationsImplemented: Object.keys(s.handlers).length }]),
+        ),
+      });
+    }
+    if ((path === "/_nubis/reset" || path === "/moto-api/reset") && method === "POST") {
+      const service = request.query.get("service") ?? undefined;
+      if (service && !this.services.some((s) => s.name === service)) return json(400, { error: `unknown service '${service}'` });
+      await this.store.reset(service);
+      return json(200, { reset: service ?? "all" });
+    }
+    return json(404, { error: `no internal endpoint ${method} ${path}` });
+  }
+}

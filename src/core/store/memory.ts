@@ -1,0 +1,122 @@
+import type { ScanOptions, Store, Transaction } from "./store.js";
+
+/**
+ * One table: a Map for lookups and a sorted key array for ordered scans, so a page costs
+ * O(log n + page) whatever the table size.
+ */
+class Table {
+  readonly rows = new Map<string, unknown>();
+  readonly keys: string[] = [];
+
+  /** Index of the first key >= `key`. */
+  lowerBound(key: string): number {
+    let lo = 0;
+    let hi = this.keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.keys[mid] < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  set(key: string, value: unknown) {
+    if (!this.rows.has(key)) this.keys.splice(this.lowerBound(key), 0, key);
+    this.rows.set(key, value);
+  }
+
+  remove(key: string): boolean {
+    if (!this.rows.delete(key)) return false;
+    this.keys.splice(this.lowerBound(key), 1);
+    return true;
+  }
+}
+
+type Undo = { table: string; key: string; had: boolean; value: unknown };
+
+/**
+ * The default store. Transactions run one at a time (a promise-chain lock), which makes them
+ * serializable even though handlers await between reads and writes; writes apply in place and
+ * an undo log restores them when the transaction throws.
+ */
+export class MemoryStore implements Store {
+  readonly kind = "memory";
+  private readonly tables = new Map<string, Table>();
+  private tail: Promise<unknown> = Promise.resolve();
+
+  private table(name: string): Table {
+    let t = this.tables.get(name);
+    if (!t) this.tables.set(name, (t = new Table()));
+    return t;
+  }
+
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const run = this.tail.then(() => this.runExclusive(work));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async runExclusive<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const undo: Undo[] = [];
+    const remember = (table: string, key: string) => {
+      const t = this.tables.get(table);
+      undo.push({ table, key, had: !!t?.rows.has(key), value: t?.rows.get(key) });
+    };
+    const tx: Transaction = {
+      get: async <V>(table: string, key: string) => this.tables.get(table)?.rows.get(key) as V | undefined,
+      put: async (table, key, value) => {
+        remember(table, key);
+        this.table(table).set(key, value);
+      },
+      delete: async (table, key) => {
+        remember(table, key);
+        return this.tables.get(table)?.remove(key) ?? false;
+      },
+      scan: async <V>(table: string, { prefix, after, limit }: ScanOptions) => {
+        const t = this.tables.get(table);
+        const out: Array<[string, V]> = [];
+        if (!t) return out;
+        let i = after !== undefined && after >= prefix ? t.lowerBound(after) : t.lowerBound(prefix);
+        if (after !== undefined && t.keys[i] === after) i++;
+        for (; i < t.keys.length && out.length < limit; i++) {
+          const key = t.keys[i];
+          if (!key.startsWith(prefix)) break;
+          out.push([key, t.rows.get(key) as V]);
+        }
+        return out;
+      },
+      count: async (table, prefix) => {
+        const t = this.tables.get(table);
+        if (!t) return 0;
+        const start = t.lowerBound(prefix);
+        let lo = start;
+        let hi = t.keys.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (t.keys[mid].startsWith(prefix)) lo = mid + 1;
+          else hi = mid;
+        }
+        return lo - start;
+      },
+    };
+    try {
+      return await work(tx);
+    } catch (error) {
+      for (let i = undo.length - 1; i >= 0; i--) {
+        const { table, key, had, value } = undo[i];
+        if (had) this.table(table).set(key, value);
+        else this.tables.get(table)?.remove(key);
+      }
+      throw error;
+    }
+  }
+
+  async reset(service?: string) {
+    await this.transaction(async () => {
+      if (!service) this.tables.clear();
+      else for (const name of [...this.tables.keys()]) if (name.startsWith(`${service}.`)) this.tables.delete(name);
+    });
+  }
+
+  async close() {}
+}

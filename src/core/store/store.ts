@@ -1,0 +1,40 @@
+/**
+ * The state of every service, as ordered tables of JSON values.
+ *
+ * A table is named `<service>.<family>` (e.g. `iam.groups`); keys are strings that services
+ * build from the account (and region) first, so one prefix scan is one account's rows, in key
+ * order. Values are plain JSON (no Dates, no class instances) so that every backend, memory,
+ * SQLite or PostgreSQL, stores them the same way. Values read from a store must be treated as
+ * immutable: write a new object with `put`.
+ *
+ * Every operation runs in one `transaction`: it sees a consistent state, and its writes land
+ * together or not at all (a throw rolls them back). Transactions are serializable.
+ */
+export interface Store {
+  readonly kind: string;
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
+  /** Removes every table, or only the tables of one service (`iam`, `cloudfront`, ...). */
+  reset(service?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ScanOptions {
+  /** Only keys that start with this prefix. */
+  prefix: string;
+  /** Only keys strictly greater than this one (a page cursor). */
+  after?: string;
+  limit: number;
+}
+
+export interface Transaction {
+  get<T>(table: string, key: string): Promise<T | undefined>;
+  put<T>(table: string, key: string, value: T): Promise<void>;
+  /** True when a row was removed. */
+  delete(table: string, key: string): Promise<boolean>;
+  /** Rows in ascending key order. */
+  scan<T>(table: string, options: ScanOptions): Promise<Array<[key: string, value: T]>>;
+  count(table: string, prefix: string): Promise<number>;
+}
+
+/** The smallest string greater than every string that starts with `prefix`. */
+export const prefixEnd = (prefix: string) => prefix + "\uffff";

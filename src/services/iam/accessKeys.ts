@@ -1,0 +1,98 @@
+import type {
+  CreateAccessKeyRequest,
+  CreateAccessKeyResponse,
+  DeleteAccessKeyRequest,
+  ListAccessKeysRequest,
+  ListAccessKeysResponse,
+} from "@aws-sdk/client-iam";
+import { AwsError } from "../../core/errors.js";
+import { paginate } from "../../core/pagination.js";
+import type { Handler, Principal, RequestContext } from "../../core/service.js";
+import type { Transaction } from "../../core/store/store.js";
+import { accessKeyId, secretAccessKey } from "./ids.js";
+import { type AccessKeyRecord, childKey, limitExceeded, listPage, requireUser, T, isoSeconds } from "./model.js";
+import * as check from "./validation.js";
+
+/** Without UserName the keys are the caller's: its IAM user's, or the account root's own. */
+async function owner(tx: Transaction, ctx: RequestContext, userName: string | undefined) {
+  const name = userName ?? ctx.principal.userName;
+  if (name === undefined) return { UserName: undefined, UserId: "root" };
+  const user = await requireUser(tx, ctx.account, name);
+  return { UserName: user.UserName, UserId: user.UserId };
+}
+
+const metadata = (k: AccessKeyRecord) => ({
+  ...(k.UserName !== undefined ? { UserName: k.UserName } : {}),
+  AccessKeyId: k.AccessKeyId,
+  Status: k.Status,
+  CreateDate: new Date(k.CreateDate),
+});
+
+export const CreateAccessKey: Handler<CreateAccessKeyRequest, CreateAccessKeyResponse> = async (input, ctx) => {
+  const v = check.iamValidator();
+  check.entityName(v, input.UserName, "UserName", 128);
+  v.check();
+  return ctx.transaction(async (tx) => {
+    const { UserName, UserId } = await owner(tx, ctx, input.UserName);
+    const under = childKey(ctx.account, UserId);
+    const limit = ctx.quota("AccessKeysPerUser");
+    if ((await tx.count(T.accessKeys, under)) >= limit) throw limitExceeded("AccessKeysPerUser", limit);
+    const key: AccessKeyRecord = {
+      account: ctx.account,
+      ...(UserName !== undefined ? { UserName, UserId } : {}),
+      AccessKeyId: accessKeyId(ctx.account),
+      SecretAccessKey: secretAccessKey(),
+      Status: "Active",
+      CreateDate: isoSeconds(ctx.now),
+    };
+    await tx.put(T.accessKeys, under + key.AccessKeyId, key);
+    await tx.put(T.accessKeyIndex, key.AccessKeyId, key);
+    return { AccessKey: { ...metadata(key), UserName: UserName ?? "", SecretAccessKey: key.SecretAccessKey } };
+  });
+};
+
+export const ListAccessKeys: Handler<ListAccessKeysRequest, ListAccessKeysResponse> = async (input, ctx) => {
+  const v = check.iamValidator();
+  check.entityName(v, input.UserName, "UserName", 128);
+  check.maxItems(v, input.MaxItems);
+  check.marker(v, input.Marker);
+  v.check();
+  return ctx.transaction(async (tx) => {
+    const { UserId } = await owner(tx, ctx, input.UserName);
+    const page = await paginate<AccessKeyRecord>(tx, T.accessKeys, childKey(ctx.account, UserId), {
+      marker: input.Marker,
+      maxItems: input.MaxItems ?? 100,
+    });
+    return listPage("AccessKeyMetadata", { items: page.items.map(metadata), next: page.next });
+  });
+};
+
+export const DeleteAccessKey: Handler<DeleteAccessKeyRequest, Record<string, never>> = async (input, ctx) => {
+  const v = check.iamValidator();
+  check.entityName(v, input.UserName, "UserName", 128);
+  v.length(input.AccessKeyId, "AccessKeyId", 16, 128).pattern(input.AccessKeyId, "AccessKeyId", /^[\w]+$/, "[\\w]+");
+  v.check();
+  return ctx.transaction(async (tx) => {
+    const { UserId } = await owner(tx, ctx, input.UserName);
+    if (!(await tx.delete(T.accessKeys, childKey(ctx.account, UserId, input.AccessKeyId)))) {
+      throw new AwsError("NoSuchEntity", `The Access Key with id ${input.AccessKeyId} cannot be found.`);
+    }
+    await tx.delete(T.accessKeyIndex, input.AccessKeyId!);
+    return {};
+  });
+};
+
+/** Keys issued here act as their user (or their account's root). */
+export async function resolveAccessKey(tx: Transaction, id: string): Promise<Principal | undefined> {
+  const key = await tx.get<AccessKeyRecord>(T.accessKeyIndex, id);
+  if (!key) return undefined;
+  if (key.UserName === undefined) return { type: "root", account: key.account, arn: `arn:aws:iam::${key.account}:root`, userId: key.account };
+  const path = (await tx.get<{ Path: string }>(T.users, `${key.account}/${key.UserName.toLowerCase()}`))?.Path ?? "/";
+  return {
+    type: "user",
+    account: key.account,
+    arn: `arn:aws:iam::${key.account}:user${path}${key.UserName}`,
+    userId: key.UserId!,
+    userName: key.UserName,
+  };
+}

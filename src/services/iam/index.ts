@@ -1,0 +1,70 @@
+import type { ServiceDefinition } from "../../core/service.js";
+import { CreateAccessKey, DeleteAccessKey, ListAccessKeys, resolveAccessKey } from "./accessKeys.js";
+import {
+  AttachGroupPolicy,
+  DeleteGroupPolicy,
+  DetachGroupPolicy,
+  GetGroupPolicy,
+  ListAttachedGroupPolicies,
+  ListGroupPolicies,
+  PutGroupPolicy,
+} from "./groupPolicies.js";
+import { CreateGroup, DeleteGroup, GetGroup, ListGroups, UpdateGroup } from "./groups.js";
+import { AddUserToGroup, ListGroupsForUser, RemoveUserFromGroup } from "./membership.js";
+import { CreatePolicy, DeletePolicy, GetPolicy, ListPolicies } from "./policies.js";
+import { CreateUser, DeleteUser, GetUser, ListUsers, UpdateUser } from "./users.js";
+
+export const iam: ServiceDefinition = {
+  name: "iam",
+  title: "IAM",
+  signingName: "iam",
+  protocol: "awsQuery",
+  global: true,
+  apiVersion: "2010-05-08",
+  xmlNamespace: "https://iam.amazonaws.com/doc/2010-05-08/",
+  hostPrefixes: ["iam"],
+  validationErrorCode: "ValidationError",
+  internalErrorCode: "ServiceFailure",
+  loadSchemas: () => import("@aws-sdk/client-iam"),
+  // AWS's default quotas; real accounts can raise some, hence `--quota iam.<Name>=N`.
+  quotas: {
+    GroupsPerAccount: 300,
+    UsersPerAccount: 5000,
+    GroupsPerUser: 10,
+    PoliciesPerGroup: 10,
+    InlinePolicySizePerGroup: 5120,
+    PoliciesPerAccount: 1500,
+    PolicySize: 6144,
+    AccessKeysPerUser: 2,
+  },
+  resolveAccessKey,
+  handlers: {
+    CreateGroup,
+    GetGroup,
+    ListGroups,
+    UpdateGroup,
+    DeleteGroup,
+    CreateUser,
+    GetUser,
+    ListUsers,
+    UpdateUser,
+    DeleteUser,
+    AddUserToGroup,
+    RemoveUserFromGroup,
+    ListGroupsForUser,
+    PutGroupPolicy,
+    GetGroupPolicy,
+    ListGroupPolicies,
+    DeleteGroupPolicy,
+    CreatePolicy,
+    GetPolicy,
+    ListPolicies,
+    DeletePolicy,
+    AttachGroupPolicy,
+    DetachGroupPolicy,
+    ListAttachedGroupPolicies,
+    CreateAccessKey,
+    ListAccessKeys,
+    DeleteAccessKey,
+  },
+};

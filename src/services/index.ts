@@ -1,0 +1,6 @@
+import type { ServiceDefinition } from "../core/service.js";
+import { iam } from "./iam/index.js";
+import { sts } from "./sts/index.js";
+
+/** Every service nubis serves. */
+export const services: readonly ServiceDefinition[] = [iam, sts];
