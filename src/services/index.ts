@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from "../core/service.js";
 import { iam } from "./iam/index.js";
+import { kms } from "./kms/index.js";
 import { sts } from "./sts/index.js";
 
 /** Every service nubis serves. */
-export const services: readonly ServiceDefinition[] = [iam, sts];
+export const services: readonly ServiceDefinition[] = [iam, sts, kms];

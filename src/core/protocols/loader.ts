@@ -24,7 +24,9 @@ export async function loadService(def: ServiceDefinition): Promise<LoadedService
         output: schema[5],
       });
     } else if (schema[0] === -3) {
-      const queryError = traits.awsQueryError as [string, number] | undefined;
+      // Only awsQuery services answer with the awsQueryError code and status; KMS's schemas
+      // carry one too (`NotFound`, 404) for its query-compatible mode, which JSON clients never see.
+      const queryError = def.protocol === "awsQuery" ? (traits.awsQueryError as [string, number] | undefined) : undefined;
       const code = queryError?.[0] ?? schema[2];
       const status = (traits.httpError as number | undefined) ?? queryError?.[1] ?? (traits.error === "server" ? 500 : 400);
       errors.set(code, { status, schema });
