@@ -1,0 +1,132 @@
+import { XmlShapeDeserializer } from "@aws-sdk/core/protocols";
+import { parseXML } from "@aws-sdk/xml-builder";
+import { getValueFromTextNode } from "@smithy/core/client";
+import { NormalizedSchema } from "@smithy/core/schema";
+import { AwsError } from "../errors.js";
+import { Validator } from "../validation.js";
+import { BindingError, type BodyCodec, decodeHttpInput, encodeHttpOutput, matchRoute, missingRequired, type RouteMatch } from "./http.js";
+import type { HttpRequest, LoadedService, Protocol } from "./protocol.js";
+import { ErrorResponse, writeXml } from "./xml.js";
+
+const malformed = () =>
+  new AwsError("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema.", 400);
+
+/** The root element's name and content, or MalformedXML. */
+function parseRoot(body: Buffer): [name: string, content: unknown] {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = parseXML(body.toString("utf8")) as Record<string, unknown>;
+  } catch {
+    throw malformed();
+  }
+  const name = parsed && Object.keys(parsed)[0];
+  if (!name) throw malformed();
+  // As the SDK's own reader does: `{ "#text": v }` nodes become `v`.
+  const content = parsed[name] as Record<string, unknown>;
+  if (content && typeof content === "object" && content["#text"] !== undefined) {
+    content[name] = content["#text"];
+    delete content["#text"];
+  }
+  return [name, getValueFromTextNode(content)];
+}
+
+/** Reads a root element's content by schema with the SDK's XML deserializer. */
+function readXml(ns: NormalizedSchema, content: unknown): unknown {
+  const reader = new XmlShapeDeserializer({ timestampFormat: { useTrait: true, default: 5 }, httpBindings: true } as never);
+  // The parser gives `{ "#text": ... }` for text nodes and attributes beside the members.
+  if (content && typeof content === "object") {
+    const { xmlns: _ns, ...rest } = content as Record<string, unknown>;
+    content = rest;
+  }
+  try {
+    return reader.readSchema(ns as never, content === "" && ns.isStructSchema() ? {} : content);
+  } catch {
+    // A structure where a scalar belongs, or the reverse: the body does not fit the schema.
+    throw malformed();
+  }
+}
+
+const xmlCodec = (service: LoadedService): BodyCodec => ({
+  readPayload(member, body) {
+    const [root, content] = parseRoot(body);
+    const expected = (member.getMergedTraits().xmlName as string | undefined) ?? member.getName();
+    if (expected && root !== expected) throw malformed();
+    return readXml(member, content);
+  },
+  readBody(input, body, members) {
+    // Unbound members of a restXml input live under the input's root element.
+    const [, content] = parseRoot(body);
+    const all = readXml(input, content) as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(all).filter(([k]) => members.has(k)));
+  },
+  writePayload(member, value) {
+    return { body: writeXml(member, value, service.def.xmlNamespace ?? ""), contentType: "text/xml" };
+  },
+  writeBody(output, value) {
+    if (!Object.keys(value).length) return undefined;
+    return { body: writeXml(output, value, service.def.xmlNamespace ?? ""), contentType: "text/xml" };
+  },
+});
+
+const codecs = new WeakMap<LoadedService, BodyCodec>();
+const codecOf = (service: LoadedService) => {
+  let c = codecs.get(service);
+  if (!c) codecs.set(service, (c = xmlCodec(service)));
+  return c;
+};
+
+/** The route found by operationOf, kept for decodeInput (same request object). */
+const matches = new WeakMap<HttpRequest, RouteMatch>();
+
+/** The restXml protocol (CloudFront): REST routes, XML payloads, `ErrorResponse` errors. */
+export const restXml: Protocol = {
+  operationOf(req, service) {
+    const match = matchRoute(req, service);
+    if (!match) throw new AwsError("UnknownOperation", `${service.def.title} has no operation at ${req.method} ${req.path}`, 404);
+    matches.set(req, match);
+    return match.operation.name;
+  },
+
+  decodeInput(req, service, operation) {
+    const match = matches.get(req) ?? { operation, labels: {} };
+    let input: Record<string, unknown>;
+    try {
+      input = decodeHttpInput(req, match, codecOf(service));
+    } catch (error) {
+      if (error instanceof BindingError) throw new AwsError(service.def.validationErrorCode, error.message, 400);
+      throw error;
+    }
+    const ns = NormalizedSchema.of(operation.input as never);
+    for (const [name, member] of ns.structIterator()) {
+      // A required payload sent with no body at all: CloudFront's MissingBody.
+      if (member.getMergedTraits().httpPayload && input[name] === undefined && missingRequired(operation.input, input).includes(name)) {
+        throw new AwsError("MissingBody", "This operation requires a body. Ensure that the body is present and the Content-Type header is set.", 400);
+      }
+    }
+    const missing = missingRequired(operation.input, input);
+    if (missing.length) {
+      const v = new Validator(service.def.validationErrorCode);
+      for (const path of missing) v.required(undefined, path);
+      v.check();
+    }
+    return input;
+  },
+
+  encodeOutput(service, operation, output, requestId) {
+    const http = encodeHttpOutput(operation, output, codecOf(service));
+    http.headers["x-amz-request-id"] = requestId;
+    return http;
+  },
+
+  encodeError(service, error, status, requestId) {
+    const value = {
+      Error: { Type: status >= 500 ? "Receiver" : "Sender", Code: error.code, Message: error.message },
+      RequestId: requestId,
+    };
+    return {
+      status,
+      headers: { "content-type": "text/xml", "x-amz-request-id": requestId },
+      body: writeXml(ErrorResponse, value, service.def.xmlNamespace ?? ""),
+    };
+  },
+};

@@ -1,0 +1,74 @@
+import { AwsError } from "../../core/errors.js";
+import type { Transaction } from "../../core/store/store.js";
+import type { Versioned } from "./versioning.js";
+
+/**
+ * CloudFront's tables. CloudFront is global: keys start with the account only. Names and
+ * caller references have their own index tables so uniqueness checks are one lookup.
+ */
+export const T = {
+  publicKeys: "cloudfront.publicKeys", //             acct/id               -> PublicKeyRecord
+  publicKeyNames: "cloudfront.publicKeyNames", //     acct/name             -> id
+  publicKeyRefs: "cloudfront.publicKeyCallerRefs", // acct/callerReference  -> id
+  keyGroups: "cloudfront.keyGroups", //               acct/id               -> KeyGroupRecord
+  keyGroupNames: "cloudfront.keyGroupNames", //       acct/name             -> id
+  keyUsage: "cloudfront.publicKeyUsage", //           acct/publicKeyId/keyGroupId -> keyGroupId
+} as const;
+
+export interface PublicKeyRecord extends Versioned {
+  Id: string;
+  CreatedTime: string;
+  CallerReference: string;
+  Name: string;
+  EncodedKey: string;
+  /** Stored as "" when omitted: CloudFront echoes an empty Comment. */
+  Comment: string;
+}
+
+export interface KeyGroupRecord extends Versioned {
+  Id: string;
+  LastModifiedTime: string;
+  Name: string;
+  Items: string[];
+  Comment?: string;
+}
+
+export const key = (...parts: string[]) => parts.join("/");
+
+export async function requirePublicKey(tx: Transaction, account: string, id: string | undefined): Promise<PublicKeyRecord> {
+  const found = id ? await tx.get<PublicKeyRecord>(T.publicKeys, key(account, id)) : undefined;
+  if (!found) throw new AwsError("NoSuchPublicKey", "The specified public key does not exist.");
+  return found;
+}
+
+export async function requireKeyGroup(tx: Transaction, account: string, id: string | undefined): Promise<KeyGroupRecord> {
+  const found = id ? await tx.get<KeyGroupRecord>(T.keyGroups, key(account, id)) : undefined;
+  if (!found) throw new AwsError("NoSuchResource", "The specified key group does not exist.");
+  return found;
+}
+
+/** MaxItems of a list call: 100 when absent, a positive integer otherwise. */
+export function maxItemsOf(value: number | undefined): number {
+  if (value === undefined) return 100;
+  if (!Number.isInteger(value) || value < 1) throw new AwsError("InvalidArgument", "MaxItems must be a positive integer.");
+  return value;
+}
+
+/**
+ * One page of an account's rows in key (Id) order. CloudFront's NextMarker is the last Id
+ * returned, and the next page starts strictly after it, so rows inserted between pages never
+ * make a listing skip or repeat an existing row, and a deleted marker still works.
+ */
+export async function listPage<V>(
+  tx: Transaction,
+  table: string,
+  account: string,
+  marker: string | undefined,
+  maxItems: number,
+): Promise<{ items: V[]; nextMarker?: string }> {
+  const prefix = `${account}/`;
+  const rows = await tx.scan<V>(table, { prefix, after: marker ? prefix + marker : undefined, limit: maxItems + 1 });
+  const page = rows.slice(0, maxItems);
+  const nextMarker = rows.length > maxItems ? page[page.length - 1][0].slice(prefix.length) : undefined;
+  return { items: page.map(([, v]) => v), nextMarker };
+}
