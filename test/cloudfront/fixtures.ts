@@ -1,0 +1,63 @@
+/** Shared set-up for the CloudFront tests: a client, real keys, and a snapshot of the state. */
+import { generateKeyPairSync } from "node:crypto";
+import {
+  CloudFrontClient,
+  CreateKeyGroupCommand,
+  CreatePublicKeyCommand,
+  GetKeyGroupCommand,
+  GetPublicKeyCommand,
+  ListKeyGroupsCommand,
+  ListPublicKeysCommand,
+} from "@aws-sdk/client-cloudfront";
+import { clientConfig } from "../harness.js";
+
+export const cloudFront = (endpoint: string) => new CloudFrontClient(clientConfig(endpoint));
+
+const spki = (key: { export(o: { type: "spki"; format: "pem" }): string | Buffer }) => key.export({ type: "spki", format: "pem" }).toString();
+
+/** A fresh RSA-2048 public key as PEM SPKI, without the trailing newline (AWS adds it). */
+export const rsaPem = () => spki(generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey).trimEnd();
+/** A fresh EC P-256 public key as PEM SPKI. */
+export const ecPem = () => spki(generateKeyPairSync("ec", { namedCurve: "prime256v1" }).publicKey);
+
+let n = 0;
+export const unique = (prefix: string) => `${prefix}-${process.pid}-${++n}`;
+
+export async function createKey(client: CloudFrontClient, name = unique("key"), comment?: string) {
+  const out = await client.send(
+    new CreatePublicKeyCommand({ PublicKeyConfig: { CallerReference: unique("ref"), Name: name, EncodedKey: rsaPem(), Comment: comment } }),
+  );
+  return { id: out.PublicKey!.Id!, etag: out.ETag!, out };
+}
+
+export async function createGroup(client: CloudFrontClient, items: string[], name = unique("group"), comment?: string) {
+  const out = await client.send(new CreateKeyGroupCommand({ KeyGroupConfig: { Name: name, Items: items, Comment: comment } }));
+  return { id: out.KeyGroup!.Id!, etag: out.ETag!, out };
+}
+
+/** Every public key and key group with its ETag: compared before and after a failed call. */
+export async function snapshot(client: CloudFrontClient) {
+  const keys = (await client.send(new ListPublicKeysCommand({ MaxItems: 1000 }))).PublicKeyList?.Items ?? [];
+  const groups = (await client.send(new ListKeyGroupsCommand({ MaxItems: 1000 }))).KeyGroupList?.Items ?? [];
+  const state: Record<string, unknown> = {};
+  for (const k of keys) {
+    const got = await client.send(new GetPublicKeyCommand({ Id: k.Id }));
+    state[k.Id!] = { etag: got.ETag, key: got.PublicKey };
+  }
+  for (const g of groups) {
+    const got = await client.send(new GetKeyGroupCommand({ Id: g.KeyGroup!.Id }));
+    state[g.KeyGroup!.Id!] = { etag: got.ETag, group: got.KeyGroup };
+  }
+  return state;
+}
+
+export const ETAG = /^E[A-Z0-9]{13}$/;
+export const PUBLIC_KEY_ID = /^K[A-Z0-9]{13}$/;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const ISO_MILLIS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** Empties CloudFront's state, so each test starts from no keys and no groups (quotas are small). */
+export async function reset(endpoint: string) {
+  const res = await fetch(`${endpoint}/_nubis/reset?service=cloudfront`, { method: "POST" });
+  if (res.status !== 200) throw new Error(`reset failed: ${res.status}`);
+}
