@@ -1,0 +1,110 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DeleteAliasCommand,
+  DescribeKeyCommand,
+  KMSClient,
+  ListAliasesCommand,
+  ScheduleKeyDeletionCommand,
+} from "@aws-sdk/client-kms";
+import { clientConfig, failure, useServer } from "../harness.js";
+
+const server = useServer();
+const client = (region = "us-east-1") => new KMSClient(clientConfig(server().endpoint, region));
+const newKey = async (kms = client()) => (await kms.send(new CreateKeyCommand({}))).KeyMetadata!;
+const aliasNames = async (kms = client(), KeyId?: string) =>
+  (await kms.send(new ListAliasesCommand({ KeyId, Limit: 1000 }))).Aliases!.map((a) => a.AliasName);
+
+describe("KMS aliases", () => {
+  it("creates, lists and deletes an alias", async () => {
+    const key = await newKey();
+    const before = Date.now();
+    await client().send(new CreateAliasCommand({ AliasName: "alias/app", TargetKeyId: key.KeyId }));
+    const list = await client().send(new ListAliasesCommand({}));
+    assert.equal(list.Truncated, false);
+    assert.equal(list.NextMarker, undefined);
+    const alias = list.Aliases!.find((a) => a.AliasName === "alias/app")!;
+    assert.equal(alias.AliasArn, "arn:aws:kms:us-east-1:000000000000:alias/app");
+    assert.equal(alias.TargetKeyId, key.KeyId);
+    assert.ok(alias.CreationDate!.getTime() >= before - 1000);
+    assert.equal(alias.LastUpdatedDate!.getTime(), alias.CreationDate!.getTime());
+    assert.equal((await client().send(new DescribeKeyCommand({ KeyId: "alias/app" }))).KeyMetadata!.KeyId, key.KeyId);
+    await client().send(new DeleteAliasCommand({ AliasName: "alias/app" }));
+    assert.ok(!(await aliasNames()).includes("alias/app"));
+    // The key itself is untouched.
+    assert.equal((await client().send(new DescribeKeyCommand({ KeyId: key.KeyId }))).KeyMetadata!.KeyState, "Enabled");
+  });
+
+  it("accepts a key ARN as target and filters the list by key", async () => {
+    const a = await newKey();
+    const b = await newKey();
+    await client().send(new CreateAliasCommand({ AliasName: "alias/a-1", TargetKeyId: a.Arn }));
+    await client().send(new CreateAliasCommand({ AliasName: "alias/a-2", TargetKeyId: a.KeyId }));
+    await client().send(new CreateAliasCommand({ AliasName: "alias/b-1", TargetKeyId: b.KeyId }));
+    assert.deepEqual(await aliasNames(client(), a.KeyId), ["alias/a-1", "alias/a-2"]);
+    assert.deepEqual(await aliasNames(client(), b.Arn), ["alias/b-1"]);
+  });
+
+  it("pages with Limit and NextMarker", async () => {
+    const kms = client("eu-central-1");
+    const key = await newKey(kms);
+    for (const n of ["p1", "p2", "p3"]) await kms.send(new CreateAliasCommand({ AliasName: `alias/${n}`, TargetKeyId: key.KeyId }));
+    const first = await kms.send(new ListAliasesCommand({ Limit: 2 }));
+    assert.deepEqual(first.Aliases!.map((a) => a.AliasName), ["alias/p1", "alias/p2"]);
+    assert.equal(first.Truncated, true);
+    const second = await kms.send(new ListAliasesCommand({ Limit: 2, Marker: first.NextMarker }));
+    assert.deepEqual(second.Aliases!.map((a) => a.AliasName), ["alias/p3"]);
+    assert.equal(second.Truncated, false);
+  });
+
+  it("refuses a name taken in the region with AlreadyExistsException, and allows it in another region", async () => {
+    const key = await newKey();
+    const other = await newKey();
+    await client().send(new CreateAliasCommand({ AliasName: "alias/taken", TargetKeyId: key.KeyId }));
+    const error = await failure(client().send(new CreateAliasCommand({ AliasName: "alias/taken", TargetKeyId: other.KeyId })));
+    assert.equal(error.name, "AlreadyExistsException");
+    assert.equal(error.$metadata.httpStatusCode, 400);
+    assert.equal(error.message, "An alias with the name arn:aws:kms:us-east-1:000000000000:alias/taken already exists");
+    assert.equal((await client().send(new DescribeKeyCommand({ KeyId: "alias/taken" }))).KeyMetadata!.KeyId, key.KeyId);
+    const west = await newKey(client("us-west-2"));
+    await client("us-west-2").send(new CreateAliasCommand({ AliasName: "alias/taken", TargetKeyId: west.KeyId }));
+  });
+
+  for (const [label, name, code] of [
+    ["without the alias/ prefix", "app", "InvalidAliasNameException"],
+    ["in the reserved alias/aws/ space", "alias/aws/s3", "InvalidAliasNameException"],
+    ["with characters outside the pattern", "alias/a b", "ValidationException"],
+  ] as const) {
+    it(`refuses a name ${label} with ${code}`, async () => {
+      const key = await newKey();
+      const before = await aliasNames();
+      const error = await failure(client().send(new CreateAliasCommand({ AliasName: name, TargetKeyId: key.KeyId })));
+      assert.equal(error.name, code);
+      assert.deepEqual(await aliasNames(), before);
+    });
+  }
+
+  it("refuses an unknown target key or a key pending deletion", async () => {
+    const before = await aliasNames();
+    let error = await failure(client().send(new CreateAliasCommand({ AliasName: "alias/ghost", TargetKeyId: "0b1e3c57-7d3b-4f0e-9a53-8f4b7a8f2a10" })));
+    assert.equal(error.name, "NotFoundException");
+    const key = await newKey();
+    await client().send(new ScheduleKeyDeletionCommand({ KeyId: key.KeyId }));
+    error = await failure(client().send(new CreateAliasCommand({ AliasName: "alias/ghost", TargetKeyId: key.KeyId })));
+    assert.equal(error.name, "KMSInvalidStateException");
+    assert.equal(error.message, `${key.Arn} is pending deletion.`);
+    assert.deepEqual(await aliasNames(), before);
+  });
+
+  it("answers NotFoundException when deleting an unknown alias, and ListAliases for an unknown key", async () => {
+    const before = await aliasNames();
+    let error = await failure(client().send(new DeleteAliasCommand({ AliasName: "alias/never" })));
+    assert.equal(error.name, "NotFoundException");
+    assert.equal(error.message, "Alias arn:aws:kms:us-east-1:000000000000:alias/never is not found.");
+    error = await failure(client().send(new ListAliasesCommand({ KeyId: "0b1e3c57-7d3b-4f0e-9a53-8f4b7a8f2a10" })));
+    assert.equal(error.name, "NotFoundException");
+    assert.deepEqual(await aliasNames(), before);
+  });
+});
