@@ -2,7 +2,8 @@ import type { ServiceDefinition } from "../core/service.js";
 import { cloudfront } from "./cloudfront/index.js";
 import { iam } from "./iam/index.js";
 import { kms } from "./kms/index.js";
+import { quicksight } from "./quicksight/index.js";
 import { sts } from "./sts/index.js";
 
 /** Every service nubis serves. */
-export const services: readonly ServiceDefinition[] = [iam, sts, kms, cloudfront];
+export const services: readonly ServiceDefinition[] = [iam, sts, kms, quicksight, cloudfront];

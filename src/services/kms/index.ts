@@ -2,7 +2,8 @@ import type { ServiceDefinition } from "../../core/service.js";
 import { CreateAlias, DeleteAlias, ListAliases } from "./aliases.js";
 import { CancelKeyDeletion, CreateKey, DescribeKey, DisableKey, EnableKey, ListKeys, ScheduleKeyDeletion } from "./keys.js";
 
-export { findKey, isSymmetric, keyArn, parseKeyReference, type KeyRecord } from "./model.js";
+/** What other services (QuickSight) read of KMS state, inside their own transaction. */
+export { findKey, isSymmetric, keyArn, parseKeyArn, type KeyRecord } from "./model.js";
 
 export const kms: ServiceDefinition = {
   name: "kms",

@@ -123,6 +123,12 @@ export type KeyReference =
   | { kind: "alias"; account: string; region: string; aliasName: string }
   | { kind: "invalid" };
 
+/** A key ARN (not an alias ARN, not a bare id), as other services name KMS keys. */
+export function parseKeyArn(value: string): { account: string; region: string; keyId: string } | undefined {
+  const m = KEY_ARN.exec(value);
+  return m && KEY_ID.test(m[3]) ? { region: m[1], account: m[2], keyId: m[3] } : undefined;
+}
+
 export function parseKeyReference(value: string, account: string, region: string): KeyReference {
   if (KEY_ID.test(value)) return { kind: "key", account, region, keyId: value };
   if (value.startsWith("alias/")) return { kind: "alias", account, region, aliasName: value };
