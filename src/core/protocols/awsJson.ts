@@ -30,6 +30,8 @@ export const awsJson1_1: Protocol = {
   },
 
   decodeInput(req, service, operation) {
+    // An operation nubis does not serve answers NotImplemented whatever its body holds.
+    if (!service.def.handlers[operation.name]) return {};
     const body = parseJsonObject(req.body, serializationError);
     if (isUnit(operation.input)) return {};
     const problems = new Validator(service.def.validationErrorCode);
