@@ -1,0 +1,247 @@
+/** The benchmark's results, the goals they are read against, and the markdown and SVG reports. */
+
+export interface TargetResult {
+  rps?: number;
+  requests?: number;
+  errors?: number;
+  errorSamples?: string[];
+  p50Ms?: number;
+  p99Ms?: number;
+  /** Server process CPU per request (user + system), microseconds. */
+  serverCpuUsPerReq?: number;
+  /** Load generator CPU per request, microseconds. */
+  clientCpuUsPerReq?: number;
+  error?: string;
+}
+
+export interface ThroughputRow {
+  workload: string;
+  ops: string[];
+  mix: boolean;
+  write: boolean;
+  targets: Record<string, TargetResult>;
+  skipped?: string;
+  motoNote?: string;
+  responseBytes?: number[];
+  notes: string[];
+}
+
+export interface LatencySummary {
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}
+
+export interface Results {
+  date: string;
+  quick: boolean;
+  machine: { cpu: string; cores: number; memoryGB: number; os: string; node: string; moto?: string };
+  settings: { concurrency: number; chunkMs: number; rounds: number; warmupMs: number };
+  targets: Array<{ id: string; label: string; kind: string; skipped?: string; services?: string[] }>;
+  startup: Record<string, { runs?: number[]; medianMs?: number; minMs?: number; firstIamCallMs?: number; rssIdleMB?: number; skipped?: string }>;
+  throughput: ThroughputRow[];
+  scale: Record<
+    string,
+    {
+      skipped?: string;
+      steps?: Array<{ groups: number; createGroupRps: number; firstPage: LatencySummary; middlePage: LatencySummary }>;
+      rssIdleMB?: number;
+      rssWithGroupsMB?: number;
+      rssAfterMB?: number;
+      loaded?: number;
+      createUserRps?: number;
+    }
+  >;
+  notes: string[];
+  seconds: number;
+  goals?: Goal[];
+}
+
+export interface Goal {
+  goal: string;
+  measured: string;
+  met: boolean | null;
+  note?: string;
+}
+
+const geomean = (xs: number[]) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
+const f = (x: number | undefined, digits = 0) => (x === undefined || Number.isNaN(x) ? "–" : x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const ratio = (a?: number, b?: number) => (a && b ? a / b : undefined);
+const x = (r?: number) => (r === undefined ? "–" : r >= 10 ? `${r.toFixed(0)}×` : `${r.toFixed(2)}×`);
+
+export function goals(r: Results): Goal[] {
+  const out: Goal[] = [];
+  const shared = r.throughput.filter((t) => t.targets.nubis?.rps && t.targets.moto?.rps);
+  if (shared.length) {
+    const ratios = shared.map((t) => ({ w: t.workload, r: t.targets.nubis.rps! / t.targets.moto.rps! }));
+    const min = ratios.reduce((a, b) => (b.r < a.r ? b : a));
+    out.push({
+      goal: "≥ 20× moto's throughput on the operations both serve",
+      measured: `${x(geomean(ratios.map((q) => q.r)))} geometric mean over ${ratios.length} operations; lowest ${x(min.r)} (${min.w})`,
+      met: ratios.every((q) => q.r >= 20),
+    });
+  } else out.push({ goal: "≥ 20× moto's throughput on the operations both serve", measured: "moto not measured", met: null });
+  const mix = r.throughput.find((t) => t.workload === "iam.mix");
+  const mixRatio = ratio(mix?.targets.nubis?.rps, mix?.targets.ceiling?.rps);
+  out.push({ goal: "≥ ½ of the bare node:http ceiling on the IAM mix", measured: mixRatio ? `${x(mixRatio)} of the ceiling` : "not measured", met: mixRatio ? mixRatio >= 0.5 : null });
+  const st = r.startup.nubis;
+  out.push({ goal: "start-up < 300 ms (spawn → first API answer)", measured: st?.medianMs ? `${f(st.medianMs)} ms median` : "not measured", met: st?.medianMs ? st.medianMs < 300 : null });
+  out.push({ goal: "idle RSS < 80 MB", measured: st?.rssIdleMB ? `${f(st.rssIdleMB, 1)} MB` : "not measured", met: st?.rssIdleMB ? st.rssIdleMB < 80 : null });
+  const steps = r.scale.nubis?.steps;
+  if (steps && steps.length > 1) {
+    const a = steps[0];
+    const z = steps[steps.length - 1];
+    const first = z.firstPage.p50Ms / a.firstPage.p50Ms;
+    const middle = z.middlePage.p50Ms / a.middlePage.p50Ms;
+    out.push({
+      goal: `ListGroups page at ${z.groups / 1000}k groups within 2× of 1k`,
+      measured: `first page ${x(first)}, middle page ${x(middle)} (p50)`,
+      met: first <= 2 && middle <= 2,
+      note: z.groups < 100_000 ? "quick run: largest step is 10k, not 100k" : undefined,
+    });
+  } else out.push({ goal: "ListGroups page at 100k groups within 2× of 1k", measured: "not measured", met: null });
+  const writes = r.throughput.filter((t) => t.write && t.targets.nubis?.rps && t.targets["nubis-sqlite"]?.rps);
+  if (writes.length) {
+    const g = geomean(writes.map((t) => t.targets["nubis-sqlite"].rps! / t.targets.nubis.rps!));
+    out.push({ goal: "SQLite ≥ ½ of the memory store on the write mix", measured: `${x(g)} (geometric mean over ${writes.length} write operations)`, met: g >= 0.5 });
+  } else out.push({ goal: "SQLite ≥ ½ of the memory store on the write mix", measured: "not measured: the SQLite store does not exist yet", met: null });
+  return out;
+}
+
+const mark = (m: boolean | null) => (m === null ? "not measured" : m ? "met" : "**missed**");
+
+export function renderMarkdown(r: Results, svgName: string): { full: string; summary: string } {
+  r.goals = goals(r);
+  const has = (id: string) => r.throughput.some((t) => t.targets[id]?.rps);
+  const sqlite = has("nubis-sqlite");
+  const lines: string[] = [];
+  const m = r.machine;
+  lines.push(`# nubis benchmark, ${r.date.slice(0, 16).replace("T", " ")} UTC${r.quick ? " (--quick)" : ""}`, "");
+  lines.push(
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, ${m.os}; Node ${m.node}${m.moto ? `; moto ${m.moto}` : ""}. ` +
+      `Load: ${r.settings.concurrency} requests in flight over keep-alive connections, SigV4-signed like an SDK's; ` +
+      `${r.settings.rounds} interleaved rounds of ${r.settings.chunkMs} ms per target per workload after a ${r.settings.warmupMs} ms warm-up. ` +
+      `Client, servers and moto share the same ${m.cores} cores.`,
+    "",
+  );
+  lines.push("## Goals", "", "| goal | measured | |", "|---|---|---|");
+  for (const g of r.goals) lines.push(`| ${g.goal} | ${g.measured}${g.note ? ` (${g.note})` : ""} | ${mark(g.met)} |`);
+  lines.push("", `![requests per second](${svgName})`, "");
+  lines.push("## Throughput and latency", "");
+  lines.push(
+    `| workload | nubis req/s | p50 ms | p99 ms | errors | moto req/s | nubis/moto | ceiling req/s | nubis/ceiling |${sqlite ? " SQLite req/s | SQLite/memory |" : ""}`,
+    `|---|--:|--:|--:|--:|--:|--:|--:|--:|${sqlite ? "--:|--:|" : ""}`,
+  );
+  for (const t of r.throughput) {
+    if (t.skipped) {
+      lines.push(`| ${t.workload} | skipped: ${t.skipped} |||||||||${sqlite ? "||" : ""}`);
+      continue;
+    }
+    const n = t.targets.nubis ?? {};
+    const mo = t.targets.moto;
+    const c = t.targets.ceiling;
+    const s = t.targets["nubis-sqlite"];
+    lines.push(
+      `| ${t.workload} | ${f(n.rps)} | ${f(n.p50Ms, 2)} | ${f(n.p99Ms, 2)} | ${n.error ?? f(n.errors)} | ${mo ? f(mo.rps) : "n/a¹"} | ${x(ratio(n.rps, mo?.rps))} | ${f(c?.rps)} | ${x(ratio(n.rps, c?.rps))} |` +
+        (sqlite ? ` ${f(s?.rps)} | ${x(ratio(s?.rps, n.rps))} |` : ""),
+    );
+  }
+  const motoNotes = r.throughput.filter((t) => !t.skipped && !t.targets.moto && t.motoNote).map((t) => `${t.workload}: ${t.motoNote}`);
+  if (motoNotes.length) lines.push("", `¹ not compared with moto: ${motoNotes.join("; ")}.`);
+  const motoRows = r.throughput.filter((t) => t.targets.moto?.rps);
+  if (motoRows.length) {
+    lines.push("", `Operations compared with moto (served by both): ${motoRows.flatMap((t) => t.ops).join(", ")}.`);
+    lines.push("", "| workload | moto p50 ms | moto p99 ms | moto errors |", "|---|--:|--:|--:|");
+    for (const t of motoRows) lines.push(`| ${t.workload} | ${f(t.targets.moto.p50Ms, 2)} | ${f(t.targets.moto.p99Ms, 2)} | ${f(t.targets.moto.errors)} |`);
+  }
+  lines.push("", "### CPU per request (µs, user + system)", "", "The load generator's cost next to the servers': it must stay well below nubis's for the figures to measure nubis.", "");
+  lines.push("| workload | nubis | load generator (vs nubis) | ceiling | moto |", "|---|--:|--:|--:|--:|");
+  for (const t of r.throughput.filter((q) => !q.skipped && q.targets.nubis?.rps)) {
+    const n = t.targets.nubis;
+    lines.push(`| ${t.workload} | ${f(n.serverCpuUsPerReq)} | ${f(n.clientCpuUsPerReq)} | ${f(t.targets.ceiling?.serverCpuUsPerReq)} | ${f(t.targets.moto?.serverCpuUsPerReq)} |`);
+  }
+  lines.push("", "## Start-up and memory", "", "| target | start-up median (spawn → first API answer) | min | first IAM call after start | idle RSS |", "|---|--:|--:|--:|--:|");
+  for (const [id, s] of Object.entries(r.startup)) {
+    if (s.skipped) lines.push(`| ${id} | skipped: ${s.skipped} ||||`);
+    else lines.push(`| ${id} | ${f(s.medianMs)} ms | ${f(s.minMs)} ms | ${f(s.firstIamCallMs)} ms | ${f(s.rssIdleMB, 1)} MB |`);
+  }
+  const startupRatio = ratio(r.startup.moto?.medianMs, r.startup.nubis?.medianMs);
+  if (startupRatio) lines.push("", `nubis starts ${x(startupRatio)} faster than moto_server and idles in ${x(ratio(r.startup.nubis?.rssIdleMB, r.startup.moto?.rssIdleMB))} of its memory.`);
+  lines.push("", "## Scale: ListGroups pages and memory with many groups", "");
+  for (const [id, s] of Object.entries(r.scale)) {
+    if (s.skipped) {
+      lines.push(`${id}: skipped: ${s.skipped}`, "");
+      continue;
+    }
+    lines.push(`### ${id}`, "", "| groups | first page p50 / p99 ms | middle page p50 / p99 ms | CreateGroup req/s while loading |", "|--:|--:|--:|--:|");
+    for (const st of s.steps ?? [])
+      lines.push(`| ${f(st.groups)} | ${f(st.firstPage.p50Ms, 2)} / ${f(st.firstPage.p99Ms, 2)} | ${f(st.middlePage.p50Ms, 2)} / ${f(st.middlePage.p99Ms, 2)} | ${f(st.createGroupRps)} |`);
+    lines.push("", `RSS: idle ${f(s.rssIdleMB, 1)} MB; with ${f(s.loaded)} groups ${f(s.rssWithGroupsMB, 1)} MB; with ${f(s.loaded)} groups and ${f(s.loaded)} users ${f(s.rssAfterMB, 1)} MB (CreateUser ${f(s.createUserRps)} req/s while loading).`, "");
+  }
+  const rowNotes = r.throughput.flatMap((t) => t.notes.map((n) => `${t.workload}: ${n}`));
+  if (r.notes.length || rowNotes.length) {
+    lines.push("## Notes", "");
+    for (const n of [...r.notes, ...rowNotes]) lines.push(`- ${n}`);
+    lines.push("");
+  }
+  lines.push(`Run took ${r.seconds} s. Reproduce with \`npm run bench\`${r.quick ? " -- --quick" : ""}.`, "");
+
+  const summary: string[] = ["Goals:"];
+  for (const g of r.goals) summary.push(`  [${g.met === null ? " ? " : g.met ? " ok" : "MISS"}] ${g.goal}: ${g.measured}`);
+  summary.push("", "Throughput (req/s)        nubis     moto  nubis/moto   ceiling  nubis/ceiling");
+  for (const t of r.throughput) {
+    if (t.skipped) {
+      summary.push(`  ${t.workload.padEnd(34)} skipped: ${t.skipped}`);
+      continue;
+    }
+    const n = t.targets.nubis ?? {};
+    summary.push(
+      `  ${t.workload.padEnd(34)} ${f(n.rps).padStart(7)} ${f(t.targets.moto?.rps).padStart(8)} ${x(ratio(n.rps, t.targets.moto?.rps)).padStart(10)} ${f(t.targets.ceiling?.rps).padStart(9)} ${x(ratio(n.rps, t.targets.ceiling?.rps)).padStart(13)}${n.errors ? `  ${n.errors} ERRORS` : ""}`,
+    );
+  }
+  return { full: lines.join("\n"), summary: summary.join("\n") };
+}
+
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+
+/** Horizontal bars: requests per second per workload, one bar per target. */
+export function renderSvg(r: Results): string {
+  const rows = r.throughput.filter((t) => !t.skipped && t.targets.nubis?.rps);
+  const ids = ["nubis", "nubis-sqlite", "moto", "ceiling"].filter((id) => rows.some((t) => t.targets[id]?.rps));
+  const colors: Record<string, string> = { nubis: "#2b6cb0", "nubis-sqlite": "#38a169", moto: "#c05621", ceiling: "#a0aec0" };
+  const labels: Record<string, string> = { nubis: "nubis (memory)", "nubis-sqlite": "nubis (SQLite)", moto: "moto_server", ceiling: "bare node:http ceiling" };
+  const max = Math.max(...rows.flatMap((t) => ids.map((id) => t.targets[id]?.rps ?? 0)), 1);
+  const bar = 14;
+  const left = 230;
+  const width = 900;
+  const plot = width - left - 90;
+  const groupH = ids.length * bar + 14;
+  const top = 50;
+  const height = top + rows.length * groupH + 20;
+  const out: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="10" y="20" font-size="15" font-weight="bold">Requests per second, ${r.settings.concurrency} in flight (${esc(r.machine.cpu)}, ${r.machine.cores} cores)</text>`,
+  ];
+  ids.forEach((id, i) => {
+    const lx = left + i * 170;
+    out.push(`<rect x="${lx}" y="30" width="12" height="12" fill="${colors[id]}"/><text x="${lx + 16}" y="40">${labels[id]}</text>`);
+  });
+  rows.forEach((t, k) => {
+    const y0 = top + k * groupH;
+    out.push(`<text x="${left - 8}" y="${y0 + (ids.length * bar) / 2 + 4}" text-anchor="end">${esc(t.workload)}</text>`);
+    ids.forEach((id, i) => {
+      const v = t.targets[id]?.rps;
+      const y = y0 + i * bar;
+      if (!v) {
+        out.push(`<text x="${left + 4}" y="${y + bar - 3}" fill="#999" font-size="10">${id === "moto" ? "not served by moto" : "–"}</text>`);
+        return;
+      }
+      const w = Math.max(1, (v / max) * plot);
+      out.push(`<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${bar - 2}" fill="${colors[id]}"/>`);
+      out.push(`<text x="${(left + w + 4).toFixed(1)}" y="${y + bar - 3}" font-size="10">${Math.round(v).toLocaleString("en-US")}</text>`);
+    });
+  });
+  out.push("</svg>");
+  return out.join("\n");
+}
