@@ -91,6 +91,8 @@ describe("PutGroupPolicy / GetGroupPolicy", () => {
       [statement({ Effect: "Allow", Action: "GetObject", Resource: "*" }), "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."],
       [statement({ Effect: "Allow", Action: "s3:GetObject", Resource: "my-bucket" }), 'Resource my-bucket must be in ARN format or "*".'],
       [statement({ Effect: "Allow", Resource: "*" }), "Policy statement must contain actions."],
+      [statement({ Effect: "Allow", Action: "s3:GetObject" }), "Policy statement must contain resources."],
+      [JSON.stringify({ Version: "2012-10-17" }), "Syntax errors in policy."],
       [statement({ Effect: "Maybe", Action: "s3:GetObject", Resource: "*" }), "Syntax errors in policy."],
     ];
     for (const [document, message] of cases) {
@@ -200,6 +202,20 @@ describe("AttachGroupPolicy / DetachGroupPolicy / ListAttachedGroupPolicies", ()
     assert.deepEqual(await attached(g), [{ PolicyName: on.PolicyName, PolicyArn: on.Arn }]);
     assert.equal((await iam().send(new GetPolicyCommand({ PolicyArn: on.Arn }))).Policy!.AttachmentCount, 1);
     assert.equal((await iam().send(new GetPolicyCommand({ PolicyArn: off.Arn }))).Policy!.AttachmentCount, 0);
+  });
+
+  it("lists attached policies ordered by policy name, whatever their paths", async () => {
+    const g = await group();
+    const tag = unique("ord");
+    const arns: Record<string, string> = {};
+    for (const [name, path] of [[`${tag}-a`, "/zzz/"], [`${tag}-c`, "/"], [`${tag}-b`, "/aaa/"]]) {
+      const { Policy } = await iam().send(new CreatePolicyCommand({ PolicyName: name, Path: path, PolicyDocument: policyDoc() }));
+      arns[name] = Policy!.Arn!;
+      await iam().send(new AttachGroupPolicyCommand({ GroupName: g, PolicyArn: Policy!.Arn }));
+    }
+    assert.deepEqual(await attached(g), [`${tag}-a`, `${tag}-b`, `${tag}-c`].map((n) => ({ PolicyName: n, PolicyArn: arns[n] })));
+    await iam().send(new DetachGroupPolicyCommand({ GroupName: g, PolicyArn: arns[`${tag}-b`] }));
+    assert.deepEqual((await attached(g))!.map((p) => p.PolicyName), [`${tag}-a`, `${tag}-c`]);
   });
 
   it("filters attached policies by the policy's path with PathPrefix, and answers InvalidInput for a bad prefix", async () => {

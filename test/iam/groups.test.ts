@@ -348,6 +348,18 @@ describe("UpdateGroup", () => {
     assert.deepEqual(got.Users!.map((u) => u.UserName), [f.user]);
   });
 
+  it("lists every violated constraint in one ValidationError, in member order", async () => {
+    const f = await furnishedGroup("Multi");
+    await expectError(
+      iam().send(new UpdateGroupCommand({ GroupName: f.name, NewGroupName: "a b", NewPath: "x" })),
+      "ValidationError",
+      400,
+      `2 validation errors detected: Value 'a b' at 'newGroupName' failed to satisfy constraint: ${NAME_PATTERN}; Value 'x' at 'newPath' failed to satisfy constraint: ${PATH_PATTERN}`,
+    );
+    await expectError(iam().send(new UpdateGroupCommand({ GroupName: f.name, NewGroupName: "gr\u00fcppe" })), "ValidationError", 400, validation("gr\u00fcppe", "newGroupName", NAME_PATTERN));
+    assert.deepEqual((await iam().send(new GetGroupCommand({ GroupName: f.name }))).Group, f.group);
+  });
+
   it("frees the old name for a new group, which gets a new id, and holds the new name in any case", async () => {
     const f = await furnishedGroup("Recycle");
     const newName = unique("Recycled");

@@ -72,6 +72,15 @@ describe("CreatePolicy / GetPolicy", () => {
     await expectError(iam().send(new GetPolicyCommand({ PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/${name}` })), "NoSuchEntity", 404);
   });
 
+  it("answers LimitExceeded (409) for a document over 6,144 non-whitespace characters (PolicySize)", async () => {
+    const name = unique("Huge");
+    const make = (k: number) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::" + "x".repeat(k) }] }, null, 2);
+    const base = make(0).replace(/\s/g, "").length;
+    await iam().send(new CreatePolicyCommand({ PolicyName: unique("Fits"), PolicyDocument: make(6144 - base) }));
+    await expectError(iam().send(new CreatePolicyCommand({ PolicyName: name, PolicyDocument: make(6145 - base) })), "LimitExceeded", 409, "Cannot exceed quota for PolicySize: 6144");
+    await expectError(iam().send(new GetPolicyCommand({ PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/${name}` })), "NoSuchEntity", 404);
+  });
+
   it("GetPolicy answers NoSuchEntity (404) for an unknown policy and InvalidInput (400) for a malformed ARN", async () => {
     const arn = `arn:aws:iam::${ACCOUNT}:policy/${unique("missing")}`;
     await expectError(iam().send(new GetPolicyCommand({ PolicyArn: arn })), "NoSuchEntity", 404, `Policy ${arn} does not exist or is not attachable.`);

@@ -13,12 +13,14 @@ import {
   GetGroupCommand,
   GetGroupPolicyCommand,
   GetPolicyCommand,
+  GetUserCommand,
   type IAMClient,
   ListAccessKeysCommand,
   ListAttachedGroupPoliciesCommand,
   ListGroupPoliciesCommand,
   ListGroupsCommand,
   ListGroupsForUserCommand,
+  ListPoliciesCommand,
   PutGroupPolicyCommand,
   UpdateGroupCommand,
 } from "@aws-sdk/client-iam";
@@ -27,7 +29,7 @@ import { expectError, iamClient, policyDoc, reset, unique } from "./helpers.js";
 
 /** One server with AWS's default quotas, two with lowered ones (`--quota iam.<Name>=N`). */
 const defaults = useServer();
-const threeGroups = useServer({ quotas: { "iam.GroupsPerAccount": 3 } });
+const threeGroups = useServer({ quotas: { "iam.GroupsPerAccount": 3, "iam.UsersPerAccount": 2, "iam.PoliciesPerAccount": 2 } });
 const lowered = useServer({
   quotas: {
     "iam.GroupsPerUser": 2,
@@ -84,6 +86,19 @@ describe("GroupsPerAccount", () => {
     assert.deepEqual(await groupNames(three()), ["q1", "q2", "q3"]);
     await three().send(new UpdateGroupCommand({ GroupName: "q3", NewGroupName: "q9" }));
     assert.deepEqual(await groupNames(three()), ["q1", "q2", "q9"]);
+    await reset(threeGroups().endpoint);
+  });
+});
+
+describe("UsersPerAccount / PoliciesPerAccount", () => {
+  it("answer LimitExceeded (409) at configured quotas and create nothing", async () => {
+    await reset(threeGroups().endpoint);
+    for (const UserName of ["u1", "u2"]) await three().send(new CreateUserCommand({ UserName }));
+    await expectError(three().send(new CreateUserCommand({ UserName: "u3" })), "LimitExceeded", 409, "Cannot exceed quota for UsersPerAccount: 2");
+    await expectError(three().send(new GetUserCommand({ UserName: "u3" })), "NoSuchEntity", 404);
+    for (const PolicyName of ["p1", "p2"]) await three().send(new CreatePolicyCommand({ PolicyName, PolicyDocument: policyDoc() }));
+    await expectError(three().send(new CreatePolicyCommand({ PolicyName: "p3", PolicyDocument: policyDoc() })), "LimitExceeded", 409, "Cannot exceed quota for PoliciesPerAccount: 2");
+    assert.deepEqual((await three().send(new ListPoliciesCommand({}))).Policies!.map((p) => p.PolicyName), ["p1", "p2"]);
     await reset(threeGroups().endpoint);
   });
 });

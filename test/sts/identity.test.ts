@@ -77,6 +77,16 @@ describe("STS GetCallerIdentity", () => {
     assert.equal(who.Arn, `arn:aws:iam::111111111111:user/${name}`);
   });
 
+  it("acts as the account root for a root access key (CreateAccessKey without UserName)", async () => {
+    const root = iamClient(server().endpoint, "444455556666");
+    const { AccessKey } = await root.send(new CreateAccessKeyCommand({}));
+    assert.match(AccessKey!.AccessKeyId!, ID.accessKey);
+    const who = await stsClient(server().endpoint, AccessKey!.AccessKeyId!, AccessKey!.SecretAccessKey!).send(new GetCallerIdentityCommand({}));
+    assert.equal(who.Account, "444455556666");
+    assert.equal(who.Arn, "arn:aws:iam::444455556666:root");
+    assert.deepEqual((await root.send(new ListAccessKeysCommand({}))).AccessKeyMetadata!.map((k) => k.AccessKeyId), [AccessKey!.AccessKeyId]);
+  });
+
   it("keeps each account's IAM state to itself: groups of 111111111111 are invisible to 222222222222", async () => {
     const one = iamClient(server().endpoint, "111111111111");
     const two = iamClient(server().endpoint, "222222222222");

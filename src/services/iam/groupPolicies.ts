@@ -92,6 +92,15 @@ export const DeleteGroupPolicy: Handler<DeleteGroupPolicyRequest, Record<string,
 
 // Managed policies attached to a group.
 
+/**
+ * An attachment's key under its group: the policy name in lower case (so the list comes back
+ * ordered by name, like every other IAM list, whatever the policies' paths), then the ARN
+ * (an AWS managed policy may share a customer policy's name). A space sorts before every
+ * character a name may hold, so `a` still comes before `ab`.
+ */
+const attachmentKey = (account: string, groupId: string, arn: string, name: string) =>
+  childKey(account, groupId, `${name.toLowerCase()} ${arn}`);
+
 const validateAttach = (input: { GroupName?: string; PolicyArn?: string }) => {
   const v = check.iamValidator();
   check.entityName(v, input.GroupName, "GroupName", 128);
@@ -106,11 +115,11 @@ export const AttachGroupPolicy: Handler<AttachGroupPolicyRequest, Record<string,
   return ctx.transaction(async (tx) => {
     const group = await requireGroup(tx, ctx.account, input.GroupName!);
     const policy = await requirePolicy(tx, ctx.account, input.PolicyArn!);
-    const under = childKey(ctx.account, group.GroupId);
-    if (await tx.get(T.groupAttached, under + policy.Arn)) return {};
+    const key = attachmentKey(ctx.account, group.GroupId, policy.Arn, policy.PolicyName);
+    if (await tx.get(T.groupAttached, key)) return {};
     const limit = ctx.quota("PoliciesPerGroup");
-    if ((await tx.count(T.groupAttached, under)) >= limit) throw limitExceeded("PoliciesPerGroup", limit);
-    await tx.put<Attachment>(T.groupAttached, under + policy.Arn, { PolicyArn: policy.Arn, PolicyName: policy.PolicyName });
+    if ((await tx.count(T.groupAttached, childKey(ctx.account, group.GroupId))) >= limit) throw limitExceeded("PoliciesPerGroup", limit);
+    await tx.put<Attachment>(T.groupAttached, key, { PolicyArn: policy.Arn, PolicyName: policy.PolicyName });
     await tx.put<PolicyRecord>(T.policies, nameKey(ctx.account, policy.PolicyName), { ...policy, AttachmentCount: policy.AttachmentCount + 1 });
     return {};
   });
@@ -120,7 +129,8 @@ export const DetachGroupPolicy: Handler<DetachGroupPolicyRequest, Record<string,
   validateAttach(input);
   return ctx.transaction(async (tx) => {
     const group = await requireGroup(tx, ctx.account, input.GroupName!);
-    if (!(await tx.delete(T.groupAttached, childKey(ctx.account, group.GroupId, input.PolicyArn)))) {
+    const key = attachmentKey(ctx.account, group.GroupId, input.PolicyArn!, check.parsePolicyArn(input.PolicyArn!).name);
+    if (!(await tx.delete(T.groupAttached, key))) {
       throw new AwsError("NoSuchEntity", `Policy ${input.PolicyArn} was not found.`);
     }
     const policy = await requirePolicy(tx, ctx.account, input.PolicyArn!).catch(() => undefined);

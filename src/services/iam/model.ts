@@ -12,7 +12,7 @@ export const T = {
   groupMembers: "iam.groupMembers", //   acct/groupId/user   -> Membership
   userGroups: "iam.userGroups", //       acct/userId/group   -> Membership
   groupPolicies: "iam.groupPolicies", // acct/groupId/policyName -> InlinePolicy
-  groupAttached: "iam.groupAttached", // acct/groupId/policyArn  -> Attachment
+  groupAttached: "iam.groupAttached", // acct/groupId/policyname policyArn -> Attachment
   policies: "iam.policies", //           acct/name           -> PolicyRecord
   accessKeys: "iam.accessKeys", //       acct/userId/keyId   -> AccessKeyRecord
   accessKeyIndex: "iam.accessKeyIndex", // keyId             -> AccessKeyRecord
