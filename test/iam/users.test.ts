@@ -74,6 +74,34 @@ describe("CreateUser / GetUser", () => {
     await expectError(iam().send(new GetUserCommand({ UserName: "pathy" })), "NoSuchEntity", 404);
   });
 
+  it("answers ValidationError for 51 tags or a bad tag key and InvalidInput for keys equal ignoring case; creates nothing", async () => {
+    const before = await allUserNames();
+    const name = unique("tagged");
+    const many = Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: "v" }));
+    await expectError(
+      iam().send(new CreateUserCommand({ UserName: name, Tags: many })),
+      "ValidationError",
+      400,
+      validation(`[${many.map((t) => `${t.Key}=${t.Value}`).join(", ")}]`, "tags", "Member must have length less than or equal to 50"),
+    );
+    await expectError(
+      iam().send(new CreateUserCommand({ UserName: name, Tags: [{ Key: "a#", Value: "1" }] })),
+      "ValidationError",
+      400,
+      validation("a#", "tags.1.member.key", "Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*"),
+    );
+    await expectError(
+      iam().send(new CreateUserCommand({ UserName: name, Tags: [{ Key: "team", Value: "1" }, { Key: "TEAM", Value: "2" }] })),
+      "InvalidInput",
+      400,
+      "Duplicate tag keys found. Please note that Tag keys are case insensitive.",
+    );
+    assert.deepEqual(await allUserNames(), before);
+    await expectError(iam().send(new GetUserCommand({ UserName: name })), "NoSuchEntity", 404);
+    const { User } = await iam().send(new CreateUserCommand({ UserName: name, Tags: many.slice(0, 50) }));
+    assert.equal(User!.Tags!.length, 50);
+  });
+
   it("answers NoSuchEntity (404) for an unknown user", async () => {
     const name = unique("nobody");
     await expectError(iam().send(new GetUserCommand({ UserName: name })), "NoSuchEntity", 404, `The user with name ${name} cannot be found.`);
