@@ -11,6 +11,8 @@ export interface TargetResult {
   serverCpuUsPerReq?: number;
   /** Load generator CPU per request, microseconds. */
   clientCpuUsPerReq?: number;
+  /** Share of requests built and signed inside the timed part (not prepared ahead), percent. */
+  builtDuringRunPct?: number;
   error?: string;
 }
 
@@ -35,8 +37,8 @@ export interface LatencySummary {
 export interface Results {
   date: string;
   quick: boolean;
-  machine: { cpu: string; cores: number; memoryGB: number; os: string; node: string; moto?: string };
-  settings: { concurrency: number; chunkMs: number; rounds: number; warmupMs: number };
+  machine: { cpu: string; cores: number; memoryGB: number; os: string; node: string; moto?: string; loadAverageAtStart: number; loadAverageAtEnd?: number };
+  settings: { concurrency: number; chunkMs: number; rounds: number; warmupMs: number; client: string };
   targets: Array<{ id: string; label: string; kind: string; skipped?: string; services?: string[] }>;
   startup: Record<string, { runs?: number[]; medianMs?: number; minMs?: number; firstIamCallMs?: number; rssIdleMB?: number; skipped?: string }>;
   throughput: ThroughputRow[];

@@ -9,19 +9,18 @@
  * Writes bench/results/<date>.json and .md (+ .svg) and prints a summary.
  *
  * Options: --quick, --concurrency N (32), --only SUBSTRING (workload ids), --targets a,b,
- * --skip-scale, --skip-startup, --no-build.
+ * --skip-scale, --skip-startup, --no-build, --client raw|http (the load generator's engine).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { cpus, totalmem, release } from "node:os";
+import { cpus, loadavg, totalmem, release } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import type { SignedRequest } from "./sigv4.js";
-import { Endpoint, type LoadResult, percentiles, runLoad, send, type Source } from "./load.js";
+import { Endpoint, type Engine, type LoadResult, percentiles, runLoad as runLoadWith, send, type Source } from "./load.js";
 import { cpuUs, freePort, killAll, type Proc, rssBytes, sleep, start } from "./procs.js";
 import { renderMarkdown, renderSvg, type Results, type ThroughputRow, type TargetResult } from "./report.js";
 import { NUBIS_CLI, ROOT, type TargetSpec, targets as allTargets, tempDirs } from "./targets.js";
-import { Api, Build, needs, type Req, SetupFailed, type Size, type Workload, workloads as allWorkloads } from "./workloads.js";
+import { Api, Build, counter, needs, type Req, SetupFailed, type Size, type Workload, workloads as allWorkloads } from "./workloads.js";
 
 const { values: opts } = parseArgs({
   options: {
@@ -32,10 +31,14 @@ const { values: opts } = parseArgs({
     "skip-scale": { type: "boolean", default: false },
     "skip-startup": { type: "boolean", default: false },
     "no-build": { type: "boolean", default: false },
+    client: { type: "string", default: "raw" },
   },
 });
 
 const quick = !!opts.quick;
+const ENGINE = opts.client as Engine;
+if (ENGINE !== "raw" && ENGINE !== "http") throw new Error("--client must be raw or http");
+const runLoad = (ep: Endpoint, source: Source, concurrency: number, ms: number) => runLoadWith(ep, source, concurrency, ms, ENGINE);
 const CONCURRENCY = Number(opts.concurrency);
 const CHUNK_MS = quick ? 250 : 1000;
 const ROUNDS = quick ? 2 : 3;
@@ -174,28 +177,16 @@ async function startupPhase(specs: TargetSpec[], results: Results) {
 interface PerTarget {
   run: Running;
   source: Source;
-  pending: SignedRequest[];
   rate: number;
   results: LoadResult[];
   serverCpuUs: number;
 }
 
-function prebuild(t: PerTarget, ms: number) {
-  if (!t.source.prebuildable) return;
-  const want = Math.min(300_000, Math.ceil((t.rate * ms) / 1000 * 1.4) + 64);
-  while (t.pending.length < want) {
-    const r = t.source.next();
-    if (!r) break;
-    t.pending.push(r);
-  }
-}
-
 async function chunk(t: PerTarget, ms: number, record: boolean) {
-  prebuild(t, ms);
+  t.source.prepare?.(Math.min(150_000, Math.ceil(((t.rate * ms) / 1000) * 2.5) + 512));
   const cpu0 = cpuUs(t.run.proc.pid);
-  const res = await runLoad(t.run.ep, t.source, t.pending, CONCURRENCY, ms);
+  const res = await runLoad(t.run.ep, t.source, CONCURRENCY, ms);
   const cpu1 = cpuUs(t.run.proc.pid);
-  t.pending = t.pending.slice(res.consumed);
   t.rate = res.requests / res.seconds;
   if (record) {
     t.results.push(res);
@@ -247,7 +238,7 @@ async function throughputPhase(running: Running[], results: Results) {
       try {
         const state = await w.setup(api, size);
         if (r === reference) refState = state;
-        per.push({ run: r, source: w.source(api.b, state, size), pending: [], rate: 0, results: [], serverCpuUs: 0 });
+        per.push({ run: r, source: w.source(api.b, state, size), rate: 0, results: [], serverCpuUs: 0 });
       } catch (e) {
         if (!(e instanceof SetupFailed)) throw e;
         if (r.spec.kind === "moto") row.motoNote = `moto could not run the setup: ${e.message}`;
@@ -290,7 +281,7 @@ async function throughputPhase(running: Running[], results: Results) {
     if (ceiling && cannedForCeiling) {
       const body = Buffer.from(JSON.stringify(cannedForCeiling));
       await send(ceiling.ep, { method: "POST", url: "/__ceiling", headers: { host: ceiling.ep.host, "content-length": String(body.length) }, body });
-      per.push({ run: ceiling, source: w.source(new Build(ceiling.ep.host), refState, size), pending: [], rate: 0, results: [], serverCpuUs: 0 });
+      per.push({ run: ceiling, source: w.source(new Build(ceiling.ep.host), refState, size), rate: 0, results: [], serverCpuUs: 0 });
     }
     // Warm-up (JIT, connections), also the rate estimate for prebuilding.
     for (const p of per) await chunk(p, WARM_MS, false);
@@ -329,27 +320,24 @@ function summarize(p: PerTarget): TargetResult {
     p99Ms: round3(p99 / 1000),
     serverCpuUsPerReq: round1(p.serverCpuUs / n),
     clientCpuUsPerReq: round1(p.results.reduce((a, r) => a + r.clientCpuUs, 0) / n),
+    builtDuringRunPct: round1((100 * p.results.reduce((a, r) => a + r.builtDuringRun, 0)) / n),
   };
 }
 
 // ------------------------------------------------------------------ scale
 
-function finite(make: (i: number) => Req, n: number): Source {
-  let i = 0;
-  return { prebuildable: true, next: () => (i < n ? make(i++) : undefined) };
-}
-
 async function latencyOf(ep: Endpoint, make: () => Req, n: number) {
-  const prepared = Array.from({ length: n }, make);
-  const res = await runLoad(ep, finite(make, 0), prepared, 1, Number.POSITIVE_INFINITY);
+  const source = counter(() => make(), n);
+  source.prepare!(n);
+  const res = await runLoad(ep, source, 1, Number.POSITIVE_INFINITY);
   const [p50, p99] = percentiles(res.latenciesUs, [50, 99]);
   return { p50Ms: round3(p50 / 1000), p99Ms: round3(p99 / 1000), errors: res.errors };
 }
 
 async function load(ep: Endpoint, make: (i: number) => Req, from: number, to: number) {
-  const prepared: Req[] = [];
-  for (let i = from; i < to; i++) prepared.push(make(i));
-  const res = await runLoad(ep, finite(make, 0), prepared, CONCURRENCY, Number.POSITIVE_INFINITY);
+  const source = counter((i) => make(from + i), to - from);
+  source.prepare!(to - from);
+  const res = await runLoad(ep, source, CONCURRENCY, Number.POSITIVE_INFINITY);
   if (res.errors) throw new Error(`loading failed: ${res.errors} errors, e.g. ${res.errorSamples[0]}`);
   return res.requests / res.seconds;
 }
@@ -414,6 +402,7 @@ function machine() {
     os: `Linux ${release()}`,
     node: process.version,
     moto: moto.status === 0 ? moto.stdout.trim() : undefined,
+    loadAverageAtStart: round1(loadavg()[0]),
   };
 }
 
@@ -427,7 +416,7 @@ async function main() {
     date: new Date().toISOString(),
     quick,
     machine: machine(),
-    settings: { concurrency: CONCURRENCY, chunkMs: CHUNK_MS, rounds: ROUNDS, warmupMs: WARM_MS },
+    settings: { concurrency: CONCURRENCY, chunkMs: CHUNK_MS, rounds: ROUNDS, warmupMs: WARM_MS, client: ENGINE },
     targets: [],
     startup: {},
     throughput: [],
@@ -435,7 +424,7 @@ async function main() {
     notes,
     seconds: 0,
   };
-  log(`nubis bench${quick ? " --quick" : ""}: ${results.machine.cpu}, ${results.machine.cores} cores, node ${process.version}`);
+  log(`nubis bench${quick ? " --quick" : ""}: ${results.machine.cpu}, ${results.machine.cores} cores, node ${process.version}, load average ${results.machine.loadAverageAtStart}`);
 
   if (!opts["skip-startup"]) await startupPhase(specs, results);
 
@@ -461,6 +450,12 @@ async function main() {
   if (!opts["skip-scale"]) await scalePhase(specs, results);
 
   results.seconds = Math.round((Date.now() - t0) / 1000);
+  results.machine.loadAverageAtEnd = round1(loadavg()[0]);
+  if (Math.max(results.machine.loadAverageAtStart, results.machine.loadAverageAtEnd) > 1.5) {
+    note(
+      `the machine was busy with other work (1-minute load average ${results.machine.loadAverageAtStart} at start, ${results.machine.loadAverageAtEnd} at the end, on ${results.machine.cores} cores): absolute figures are low and noisy; the interleaved ratios are the figures to read`,
+    );
+  }
   const dir = join(ROOT, "bench/results");
   mkdirSync(dir, { recursive: true });
   const base = join(dir, `${date}${quick ? "-quick" : ""}`);

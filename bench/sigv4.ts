@@ -29,6 +29,8 @@ export interface SignedRequest {
   body: Buffer;
   /** The operation it calls, for reports. */
   op?: string;
+  /** The request serialised for the wire (by the load generator, ahead of the timed part). */
+  wire?: Buffer;
 }
 
 const sha256hex = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");

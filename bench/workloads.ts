@@ -4,7 +4,7 @@
  * @aws-sdk/client-* v3 sends), in the service's own protocol.
  */
 import { generateKeyPairSync, randomUUID } from "node:crypto";
-import { type Endpoint, type Reply, send, type Source } from "./load.js";
+import { type Endpoint, Queue, type Reply, send, type Source, wire } from "./load.js";
 import { type Credentials, type SignedRequest, sign } from "./sigv4.js";
 
 export const credentials: Credentials = { accessKeyId: "test", secretAccessKey: "test" };
@@ -123,10 +123,75 @@ export interface Size {
   tag: string;
 }
 
-/** A prebuildable stream from an index function. */
-function counter(make: (i: number) => Req, ok?: (s: number) => boolean): Source {
+/** A stream from an index function (`limit` requests, or endless); prepared ahead. */
+export function counter(make: (i: number) => Req, limit = Number.POSITIVE_INFINITY): Source {
   let i = 0;
-  return { prebuildable: true, next: () => make(i++), ok };
+  const ready = new Queue<Req>();
+  const s: Source = {
+    lazy: 0,
+    prepare(n) {
+      while (ready.length < n && i < limit) ready.push(prepared(make(i++)));
+    },
+    next() {
+      const r = ready.shift();
+      if (r) return r;
+      if (i >= limit) return undefined;
+      s.lazy++;
+      return make(i++);
+    },
+  };
+  return s;
+}
+
+const prepared = (r: Req) => {
+  wire(r);
+  return r;
+};
+
+/**
+ * `pool` chains of requests where request r of chain i may only be sent once request r-1 of
+ * the same chain has answered (a rename of what the previous one renamed). Requests are still
+ * prepared ahead, per chain; next() takes from a chain that has nothing in flight.
+ */
+function chained(pool: number, make: (i: number, r: number) => Req): Source {
+  const gen = new Array<number>(pool).fill(0);
+  const ready = Array.from({ length: pool }, () => new Queue<Req>());
+  const idle = new Queue<number>();
+  for (let i = 0; i < pool; i++) idle.push(i);
+  const owner = new Map<SignedRequest, number>();
+  let turn = 0;
+  let prepared = 0;
+  const build = (i: number) => {
+    const r = make(i, gen[i]++);
+    owner.set(r, i);
+    return r;
+  };
+  const s: Source = {
+    lazy: 0,
+    prepare(n) {
+      for (; prepared < n; prepared++) {
+        const i = turn++ % pool;
+        const r = build(i);
+        wire(r);
+        ready[i].push(r);
+      }
+    },
+    next() {
+      const i = idle.shift();
+      if (i === undefined) return undefined;
+      const r = ready[i].shift();
+      if (r) prepared--;
+      else s.lazy++;
+      return r ?? build(i);
+    },
+    onReply(req) {
+      const i = owner.get(req);
+      if (i === undefined) return;
+      owner.delete(req);
+      idle.push(i);
+    },
+  };
+  return s;
 }
 
 // ---------------------------------------------------------------- IAM
@@ -152,14 +217,10 @@ const iamUpdateGroup: Workload<null> = {
     await api.many(UPDATE_POOL, (i) => api.b.iam("CreateGroup", { GroupName: `ug-${i}-0`, Path: "/p0/" }));
     return null;
   },
-  // Request k renames group k mod POOL from generation r to r+1 and moves it to a new path.
-  // With 32 in flight and a pool of 256, generation r of a group has answered before r+1 is sent.
+  // Each request renames a group from generation r to r+1 and moves it to a new path; the next
+  // rename of that group is sent only once this one has answered.
   source: (b) =>
-    counter((k) => {
-      const i = k % UPDATE_POOL;
-      const r = Math.floor(k / UPDATE_POOL);
-      return b.iam("UpdateGroup", { GroupName: `ug-${i}-${r}`, NewGroupName: `ug-${i}-${r + 1}`, NewPath: `/p${(r + 1) % 2}/` });
-    }),
+    chained(UPDATE_POOL, (i, r) => b.iam("UpdateGroup", { GroupName: `ug-${i}-${r}`, NewGroupName: `ug-${i}-${r + 1}`, NewPath: `/p${(r + 1) % 2}/` })),
 };
 
 const GET_GROUPS = 100;
@@ -231,12 +292,35 @@ function mix(id: string, parts: Workload<unknown>[], moto: boolean | string): Wo
     },
     source: (b, states, size) => {
       const sources = parts.map((p, i) => p.source(b, states[i], size));
+      const from = new Map<SignedRequest, Source>();
       let k = 0;
-      return {
-        prebuildable: sources.every((s) => s.prebuildable),
-        next: () => sources[k++ % sources.length].next(),
-        onReply: sources.some((s) => s.onReply) ? (req, reply) => sources.find((s) => s.onReply)?.onReply?.(req, reply) : undefined,
+      const s: Source = {
+        get lazy() {
+          return sources.reduce((a, x) => a + x.lazy, 0);
+        },
+        prepare(n) {
+          for (const x of sources) x.prepare?.(Math.ceil(n / sources.length));
+        },
+        // In turn; a part with nothing to send right now (all its chains busy) passes its turn.
+        next() {
+          for (let tries = 0; tries < sources.length; tries++) {
+            const x = sources[k++ % sources.length];
+            const r = x.next();
+            if (r) {
+              if (x.onReply) from.set(r, x);
+              return r;
+            }
+          }
+          return undefined;
+        },
+        onReply(req, reply) {
+          const x = from.get(req);
+          if (!x) return;
+          from.delete(req);
+          x.onReply!(req, reply);
+        },
       };
+      return s;
     },
   };
 }
@@ -321,17 +405,18 @@ const cfUpdateKeyGroup: Workload<KeyGroupState> = {
   write: true,
   moto: "moto 5.2 has no UpdateKeyGroup",
   setup: (api) => keyGroupSetup(api, 64, "uk"),
-  source: (b, s) => {
-    const idle = s.groups.map((g) => ({ ...g }));
+  source: (b, st) => {
+    const idle = st.groups.map((g) => ({ ...g }));
     const busy = new Map<string, (typeof idle)[number]>();
     let n = 0;
-    return {
-      prebuildable: false,
+    const s: Source = {
+      lazy: 0,
       next: () => {
         const g = idle.shift();
         if (!g) return undefined;
+        s.lazy++;
         const req = b.rest("cloudfront", "UpdateKeyGroup", "PUT", `${CF}/key-group/${g.id}`, {
-          body: keyGroupConfig(g.name, s.publicKey, `update ${n++}`),
+          body: keyGroupConfig(g.name, st.publicKey, `update ${n++}`),
           headers: { "if-match": g.etag },
         });
         busy.set(req.headers.authorization, g);
@@ -344,6 +429,7 @@ const cfUpdateKeyGroup: Workload<KeyGroupState> = {
         idle.push(g);
       },
     };
+    return s;
   },
 };
 
