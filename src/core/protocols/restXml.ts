@@ -21,19 +21,18 @@ function parseRoot(body: Buffer): [name: string, content: unknown] {
   }
   const name = parsed && Object.keys(parsed)[0];
   if (!name) throw malformed();
-  // As the SDK's own reader does: `{ "#text": v }` nodes become `v`.
-  const content = parsed[name] as Record<string, unknown>;
-  if (content && typeof content === "object" && content["#text"] !== undefined) {
-    content[name] = content["#text"];
-    delete content["#text"];
-  }
-  return [name, getValueFromTextNode(content)];
+  const content = parsed[name];
+  if (!content || typeof content !== "object") return [name, content];
+  // Text beside child elements of a structure root is ignored; `{ "#text": v }` nodes below it
+  // become `v`, as in the SDK's own reader.
+  const { "#text": _text, ...members } = content as Record<string, unknown>;
+  return [name, getValueFromTextNode(members)];
 }
 
 /** Reads a root element's content by schema with the SDK's XML deserializer. */
 function readXml(ns: NormalizedSchema, content: unknown): unknown {
   const reader = new XmlShapeDeserializer({ timestampFormat: { useTrait: true, default: 5 }, httpBindings: true } as never);
-  // The parser gives `{ "#text": ... }` for text nodes and attributes beside the members.
+  // The parser puts attributes (xmlns) beside the members.
   if (content && typeof content === "object") {
     const { xmlns: _ns, ...rest } = content as Record<string, unknown>;
     content = rest;
