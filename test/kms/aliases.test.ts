@@ -8,12 +8,13 @@ import {
   KMSClient,
   ListAliasesCommand,
   ScheduleKeyDeletionCommand,
+  UpdateAliasCommand,
 } from "@aws-sdk/client-kms";
 import { clientConfig, failure, useServer } from "../harness.js";
 
 const server = useServer();
 const client = (region = "us-east-1") => new KMSClient(clientConfig(server().endpoint, region));
-const newKey = async (kms = client()) => (await kms.send(new CreateKeyCommand({}))).KeyMetadata!;
+const newKey = async (kms = client(), input = {}) => (await kms.send(new CreateKeyCommand(input))).KeyMetadata!;
 const aliasNames = async (kms = client(), KeyId?: string) =>
   (await kms.send(new ListAliasesCommand({ KeyId, Limit: 1000 }))).Aliases!.map((a) => a.AliasName);
 
@@ -76,6 +77,7 @@ describe("KMS aliases", () => {
     ["without the alias/ prefix", "app", "InvalidAliasNameException"],
     ["in the reserved alias/aws/ space", "alias/aws/s3", "InvalidAliasNameException"],
     ["with characters outside the pattern", "alias/a b", "ValidationException"],
+    ["that is only the prefix", "alias/", "InvalidAliasNameException"],
   ] as const) {
     it(`refuses a name ${label} with ${code}`, async () => {
       const key = await newKey();
@@ -106,5 +108,46 @@ describe("KMS aliases", () => {
     error = await failure(client().send(new ListAliasesCommand({ KeyId: "0b1e3c57-7d3b-4f0e-9a53-8f4b7a8f2a10" })));
     assert.equal(error.name, "NotFoundException");
     assert.deepEqual(await aliasNames(), before);
+  });
+
+  it("points an alias at another key with UpdateAlias, moving it between the keys' lists", async () => {
+    const a = await newKey();
+    const b = await newKey();
+    await client().send(new CreateAliasCommand({ AliasName: "alias/moving", TargetKeyId: a.KeyId }));
+    const created = (await client().send(new ListAliasesCommand({ KeyId: a.KeyId }))).Aliases![0];
+    await new Promise((r) => setTimeout(r, 5));
+    await client().send(new UpdateAliasCommand({ AliasName: "alias/moving", TargetKeyId: b.Arn }));
+    assert.equal((await client().send(new DescribeKeyCommand({ KeyId: "alias/moving" }))).KeyMetadata!.KeyId, b.KeyId);
+    assert.deepEqual(await aliasNames(client(), a.KeyId), []);
+    const moved = (await client().send(new ListAliasesCommand({ KeyId: b.KeyId }))).Aliases!;
+    assert.deepEqual(moved.map((x) => x.AliasName), ["alias/moving"]);
+    assert.equal(moved[0].CreationDate!.getTime(), created.CreationDate!.getTime());
+    assert.ok(moved[0].LastUpdatedDate!.getTime() > created.LastUpdatedDate!.getTime());
+  });
+
+  it("refuses UpdateAlias to an unknown alias, to a key of another type, or to a key pending deletion, leaving the alias", async () => {
+    const a = await newKey();
+    await client().send(new CreateAliasCommand({ AliasName: "alias/stays", TargetKeyId: a.KeyId }));
+    let error = await failure(client().send(new UpdateAliasCommand({ AliasName: "alias/absent", TargetKeyId: a.KeyId })));
+    assert.equal(error.name, "NotFoundException");
+    assert.equal(error.message, "Alias arn:aws:kms:us-east-1:000000000000:alias/absent is not found.");
+    const signer = await newKey(client(), { KeySpec: "ECC_NIST_P256", KeyUsage: "SIGN_VERIFY" });
+    error = await failure(client().send(new UpdateAliasCommand({ AliasName: "alias/stays", TargetKeyId: signer.KeyId })));
+    assert.equal(error.name, "ValidationException");
+    const doomed = await newKey();
+    await client().send(new ScheduleKeyDeletionCommand({ KeyId: doomed.KeyId }));
+    error = await failure(client().send(new UpdateAliasCommand({ AliasName: "alias/stays", TargetKeyId: doomed.KeyId })));
+    assert.equal(error.name, "KMSInvalidStateException");
+    assert.equal((await client().send(new DescribeKeyCommand({ KeyId: "alias/stays" }))).KeyMetadata!.KeyId, a.KeyId);
+    assert.deepEqual(await aliasNames(client(), a.KeyId), ["alias/stays"]);
+    assert.ok(!(await aliasNames()).includes("alias/absent"));
+  });
+
+  it("removes a deleted alias from its key's list too", async () => {
+    const a = await newKey();
+    await client().send(new CreateAliasCommand({ AliasName: "alias/gone-1", TargetKeyId: a.KeyId }));
+    await client().send(new CreateAliasCommand({ AliasName: "alias/gone-2", TargetKeyId: a.KeyId }));
+    await client().send(new DeleteAliasCommand({ AliasName: "alias/gone-1" }));
+    assert.deepEqual(await aliasNames(client(), a.KeyId), ["alias/gone-2"]);
   });
 });

@@ -1,5 +1,5 @@
 import type { ServiceDefinition } from "../../core/service.js";
-import { CreateAlias, DeleteAlias, ListAliases } from "./aliases.js";
+import { CreateAlias, DeleteAlias, ListAliases, UpdateAlias } from "./aliases.js";
 import { CancelKeyDeletion, CreateKey, DescribeKey, DisableKey, EnableKey, ListKeys, ScheduleKeyDeletion } from "./keys.js";
 
 /** What other services (QuickSight) read of KMS state, inside their own transaction. */
@@ -31,6 +31,7 @@ export const kms: ServiceDefinition = {
     ScheduleKeyDeletion,
     CancelKeyDeletion,
     CreateAlias,
+    UpdateAlias,
     ListAliases,
     DeleteAlias,
   },

@@ -9,6 +9,8 @@ import type { Transaction } from "../../core/store/store.js";
 export const T = {
   keys: "kms.keys", //       acct/region/keyId      -> KeyRecord
   aliases: "kms.aliases", // acct/region/aliasName  -> AliasRecord
+  // The same aliases by target key, so ListAliases for one key pages from an index.
+  keyAliases: "kms.keyAliases", // acct/region/keyId/aliasName -> AliasRecord
 } as const;
 
 export interface KeyRecord {
@@ -39,6 +41,7 @@ export interface AliasRecord {
 
 export const regionPrefix = (account: string, region: string) => `${account}/${region}/`;
 export const keyKey = (account: string, region: string, keyId: string) => `${account}/${region}/${keyId}`;
+export const keyAliasKey = (account: string, region: string, keyId: string, aliasName = "") => `${account}/${region}/${keyId}/${aliasName}`;
 
 export const keyArn = (k: { Region: string; Account: string; KeyId: string }) => `arn:aws:kms:${k.Region}:${k.Account}:key/${k.KeyId}`;
 export const aliasArn = (account: string, region: string, name: string) => `arn:aws:kms:${region}:${account}:${name}`;

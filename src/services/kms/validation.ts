@@ -52,7 +52,7 @@ export const aliasName = (v: Validator, value: string | undefined) =>
 
 /** Aliases start with `alias/`, and `alias/aws/` belongs to AWS managed keys. */
 export function checkAliasName(name: string) {
-  if (!name.startsWith("alias/")) throw new AwsError("InvalidAliasNameException", `Alias must start with the prefix "alias/".`);
+  if (!name.startsWith("alias/") || name === "alias/") throw new AwsError("InvalidAliasNameException", `Alias must start with the prefix "alias/" followed by a name.`);
   if (name.startsWith("alias/aws/")) {
     throw new AwsError("InvalidAliasNameException", `Alias ${name} is reserved: the prefix alias/aws/ belongs to AWS managed keys.`);
   }
