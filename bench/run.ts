@@ -40,9 +40,9 @@ const ENGINE = opts.client as Engine;
 if (ENGINE !== "raw" && ENGINE !== "http") throw new Error("--client must be raw or http");
 const runLoad = (ep: Endpoint, source: Source, concurrency: number, ms: number) => runLoadWith(ep, source, concurrency, ms, ENGINE);
 const CONCURRENCY = Number(opts.concurrency);
-const CHUNK_MS = quick ? 250 : 1000;
+const CHUNK_MS = quick ? 150 : 1000;
 const ROUNDS = quick ? 2 : 3;
-const WARM_MS = quick ? 150 : 400;
+const WARM_MS = quick ? 100 : 400;
 const STARTUP_RUNS = quick ? 3 : 7;
 const SCALE_STEPS = quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];
 const LIST_SAMPLES = quick ? 60 : 200;
@@ -52,7 +52,8 @@ const note = (s: string) => {
   notes.push(s);
   console.log(`  note: ${s}`);
 };
-const log = (s: string) => console.log(s);
+const T0 = Date.now();
+const log = (s: string) => console.log(s.startsWith("\n==") ? `${s} [${((Date.now() - T0) / 1000).toFixed(0)}s]` : s);
 
 // ------------------------------------------------------------------ build
 
@@ -71,7 +72,7 @@ function build() {
   const stale = !existsSync(NUBIS_CLI) || newestMtime(join(ROOT, "src")) > statSync(NUBIS_CLI).mtimeMs;
   if (!stale) return;
   log("building nubis (tsc) ...");
-  const r = spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", ROOT], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", ROOT, "--incremental", "--tsBuildInfoFile", join(ROOT, "dist/.bench.tsbuildinfo")], { encoding: "utf8" });
   if (r.status !== 0) {
     if (!existsSync(NUBIS_CLI)) throw new Error(`tsc failed and there is no dist/src/cli.js:\n${r.stdout}${r.stderr}`);
     note(`tsc reported type errors (work in progress elsewhere?); benchmarking the JavaScript it emitted anyway: ${r.stdout.split("\n")[0]}`);
@@ -134,10 +135,12 @@ async function stopTarget(r: Running) {
 
 // ------------------------------------------------------------------ start-up and idle memory
 
-async function startupPhase(specs: TargetSpec[], results: Results) {
+/** Measures start-up and idle memory; the last process of each target is kept for the throughput phase. */
+async function startupPhase(specs: TargetSpec[], results: Results): Promise<Map<string, Running>> {
   log("\n== start-up and idle memory");
+  const kept = new Map<string, Running>();
   for (const spec of specs.filter((s) => s.kind !== "ceiling")) {
-    const runs = spec.kind === "moto" ? Math.min(3, STARTUP_RUNS) : STARTUP_RUNS;
+    const runs = spec.kind === "moto" ? (quick ? 1 : 3) : STARTUP_RUNS;
     const times: number[] = [];
     let firstIamMs: number | undefined;
     let rssIdle: number | undefined;
@@ -155,10 +158,10 @@ async function startupPhase(specs: TargetSpec[], results: Results) {
         const t = performance.now();
         await send(started.run.ep, b.iam("ListGroups", { MaxItems: 100 }));
         firstIamMs = performance.now() - t;
-        await sleep(500);
+        await sleep(quick ? 300 : 500);
         rssIdle = rssBytes(started.run.proc.pid);
-      }
-      await stopTarget(started.run);
+        kept.set(spec.id, started.run);
+      } else await stopTarget(started.run);
     }
     if (failure) {
       note(`${spec.label}: skipped: ${failure}`);
@@ -170,6 +173,7 @@ async function startupPhase(specs: TargetSpec[], results: Results) {
     results.startup[spec.id] = { runs: times.map(round1), medianMs: round1(median), minMs: round1(times[0]), firstIamCallMs: round1(firstIamMs!), rssIdleMB: mb(rssIdle!) };
     log(`  ${spec.label}: start-up median ${median.toFixed(0)} ms (min ${times[0].toFixed(0)}, ${runs} runs); first IAM call ${firstIamMs!.toFixed(0)} ms; idle RSS ${mb(rssIdle!)} MB`);
   }
+  return kept;
 }
 
 // ------------------------------------------------------------------ throughput
@@ -182,11 +186,16 @@ interface PerTarget {
   serverCpuUs: number;
 }
 
+const spent = { setup: 0, prepare: 0, timed: 0 };
+
 async function chunk(t: PerTarget, ms: number, record: boolean) {
-  t.source.prepare?.(Math.min(150_000, Math.ceil(((t.rate * ms) / 1000) * 2.5) + 512));
+  const p0 = performance.now();
+  t.source.prepare?.(Math.min(150_000, Math.ceil(((t.rate * ms) / 1000) * 1.5) + 256));
+  spent.prepare += performance.now() - p0;
   const cpu0 = cpuUs(t.run.proc.pid);
   const res = await runLoad(t.run.ep, t.source, CONCURRENCY, ms);
   const cpu1 = cpuUs(t.run.proc.pid);
+  spent.timed += res.seconds * 1000;
   t.rate = res.requests / res.seconds;
   if (record) {
     t.results.push(res);
@@ -233,12 +242,14 @@ async function throughputPhase(running: Running[], results: Results) {
         row.motoNote = String(w.moto);
         continue;
       }
+      const s0 = performance.now();
       await resetCall(r.ep);
       const api = new Api(r.ep);
       try {
         const state = await w.setup(api, size);
         if (r === reference) refState = state;
         per.push({ run: r, source: w.source(api.b, state, size), rate: 0, results: [], serverCpuUs: 0 });
+        spent.setup += performance.now() - s0;
       } catch (e) {
         if (!(e instanceof SetupFailed)) throw e;
         if (r.spec.kind === "moto") row.motoNote = `moto could not run the setup: ${e.message}`;
@@ -301,6 +312,7 @@ async function throughputPhase(running: Running[], results: Results) {
 }
 
 function summarize(p: PerTarget): TargetResult {
+  if (process.env.BENCH_DEBUG) console.log(`    spent so far: ${JSON.stringify(spent, (_k, v) => (typeof v === "number" ? Math.round(v) : v))}`);
   const n = p.results.reduce((a, r) => a + r.requests, 0);
   const seconds = p.results.reduce((a, r) => a + r.seconds, 0);
   const lat = new Float64Array(n);
@@ -327,6 +339,9 @@ function summarize(p: PerTarget): TargetResult {
 // ------------------------------------------------------------------ scale
 
 async function latencyOf(ep: Endpoint, make: () => Req, n: number) {
+  const warm = counter(() => make(), Math.ceil(n / 2)); // JIT and caches first
+  warm.prepare!(n);
+  await runLoad(ep, warm, 1, Number.POSITIVE_INFINITY);
   const source = counter(() => make(), n);
   source.prepare!(n);
   const res = await runLoad(ep, source, 1, Number.POSITIVE_INFINITY);
@@ -345,7 +360,8 @@ async function load(ep: Endpoint, make: (i: number) => Req, from: number, to: nu
 async function scalePhase(specs: TargetSpec[], results: Results) {
   const top = SCALE_STEPS[SCALE_STEPS.length - 1];
   log(`\n== scale: ListGroups pages at ${SCALE_STEPS.map((n) => `${n / 1000}k`).join(", ")} groups; RSS with ${top / 1000}k users and groups`);
-  for (const spec of specs.filter((s) => s.kind === "nubis")) {
+  const nubisSpecs = specs.filter((s) => s.kind === "nubis");
+  for (const spec of quick ? nubisSpecs.slice(0, 1) : nubisSpecs) {
     const started = await launch(spec);
     if (typeof started === "string") {
       results.scale[spec.id] = { skipped: started };
@@ -426,13 +442,14 @@ async function main() {
   };
   log(`nubis bench${quick ? " --quick" : ""}: ${results.machine.cpu}, ${results.machine.cores} cores, node ${process.version}, load average ${results.machine.loadAverageAtStart}`);
 
-  if (!opts["skip-startup"]) await startupPhase(specs, results);
+  const kept = opts["skip-startup"] ? new Map<string, Running>() : await startupPhase(specs, results);
 
   log("\n== starting targets");
   const running: Running[] = [];
   try {
     for (const spec of specs) {
-      const started = await launch(spec);
+      const k = kept.get(spec.id);
+      const started = k ? { run: k, startupMs: 0 } : await launch(spec);
       if (typeof started === "string") {
         results.targets.push({ id: spec.id, label: spec.label, kind: spec.kind, skipped: started });
         note(`${spec.label}: skipped: ${started}`);

@@ -206,41 +206,43 @@ const iamCreateGroup: Workload<null> = {
   source: (b, _s, size) => counter((i) => b.iam("CreateGroup", { GroupName: `cg-${size.tag}-${i}`, Path: "/bench/" })),
 };
 
-const UPDATE_POOL = 256;
+// Chains of renames; at least twice the requests in flight so that no request waits for its chain.
+const updatePool = (size: Size) => (size.quick ? 96 : 256);
 const iamUpdateGroup: Workload<null> = {
   id: "iam.UpdateGroup",
   service: "iam",
   ops: ["UpdateGroup"],
   write: true,
   moto: true,
-  setup: async (api) => {
-    await api.many(UPDATE_POOL, (i) => api.b.iam("CreateGroup", { GroupName: `ug-${i}-0`, Path: "/p0/" }));
+  setup: async (api, size) => {
+    await api.many(updatePool(size), (i) => api.b.iam("CreateGroup", { GroupName: `ug-${i}-0`, Path: "/p0/" }));
     return null;
   },
   // Each request renames a group from generation r to r+1 and moves it to a new path; the next
   // rename of that group is sent only once this one has answered.
-  source: (b) =>
-    chained(UPDATE_POOL, (i, r) => b.iam("UpdateGroup", { GroupName: `ug-${i}-${r}`, NewGroupName: `ug-${i}-${r + 1}`, NewPath: `/p${(r + 1) % 2}/` })),
+  source: (b, _s, size) =>
+    chained(updatePool(size), (i, r) => b.iam("UpdateGroup", { GroupName: `ug-${i}-${r}`, NewGroupName: `ug-${i}-${r + 1}`, NewPath: `/p${(r + 1) % 2}/` })),
 };
 
-const GET_GROUPS = 100;
+const getGroups = (size: Size) => (size.quick ? 40 : 100);
 const iamGetGroup: Workload<null> = {
   id: "iam.GetGroup",
   service: "iam",
   ops: ["GetGroup"],
   write: false,
   moto: true,
-  setup: async (api) => {
-    await api.many(GET_GROUPS, (i) => api.b.iam("CreateGroup", { GroupName: `gg-${i}` }));
-    await api.many(10, (i) => api.b.iam("CreateUser", { UserName: `gu-${i}` }));
+  setup: async (api, size) => {
+    const n = getGroups(size);
+    await api.many(n, (i) => api.b.iam("CreateGroup", { GroupName: `gg-${i}` }));
+    await api.many(n / 10, (i) => api.b.iam("CreateUser", { UserName: `gu-${i}` }));
     // Each group has one member: user j is in groups 10j .. 10j+9 (10 groups per user, the default quota).
-    await api.many(GET_GROUPS, (i) => api.b.iam("AddUserToGroup", { GroupName: `gg-${i}`, UserName: `gu-${Math.floor(i / 10)}` }));
+    await api.many(n, (i) => api.b.iam("AddUserToGroup", { GroupName: `gg-${i}`, UserName: `gu-${Math.floor(i / 10)}` }));
     return null;
   },
-  source: (b) => counter((k) => b.iam("GetGroup", { GroupName: `gg-${k % GET_GROUPS}` })),
+  source: (b, _s, size) => counter((k) => b.iam("GetGroup", { GroupName: `gg-${k % getGroups(size)}` })),
 };
 
-const addSizes = (size: Size) => (size.quick ? { users: 200, groups: 50 } : { users: 500, groups: 100 });
+const addSizes = (size: Size) => (size.quick ? { users: 100, groups: 50 } : { users: 500, groups: 100 });
 const iamAddUserToGroup: Workload<null> = {
   id: "iam.AddUserToGroup",
   service: "iam",
