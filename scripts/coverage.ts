@@ -21,7 +21,19 @@ export async function coverageTable(): Promise<string> {
     const implemented = all.filter((op) => def.handlers[op]).sort();
     rows.push(`| ${def.title} | ${def.protocol} | ${implemented.length} of ${all.length} | ${implemented.join(", ")} |`);
   }
-  return [START, ...rows, "", "Every other operation of these services answers `NotImplemented` (HTTP 501) in the service's error shape.", END].join("\n");
+  const quotas = ["| quota (`--quota NAME=N`) | default |", "|---|---|"];
+  for (const def of services) for (const [name, value] of Object.entries(def.quotas ?? {})) quotas.push(`| \`${def.name}.${name}\` | ${value} |`);
+  return [
+    START,
+    ...rows,
+    "",
+    "Every other operation of these services answers `NotImplemented` (HTTP 501) in the service's error shape.",
+    "",
+    "Quotas are AWS's defaults and answer AWS's error when exceeded; each can be changed:",
+    "",
+    ...quotas,
+    END,
+  ].join("\n");
 }
 
 /** The README with its coverage section replaced by `table`. */

@@ -13,6 +13,7 @@ Options (each also read from an environment variable):
   --port N               port to listen on (PORT, default 4566)
   --host ADDR            address to bind (NUBIS_HOST, default 0.0.0.0)
   --data-dir DIR         keep state in SQLite under DIR (NUBIS_DATA_DIR; default: in memory)
+  --init-state FILE      start from a state snapshot (NUBIS_INIT_STATE)
   --auth MODE            none | signature | iam (NUBIS_AUTH, default none)
   --default-account ID   account of unknown access keys (NUBIS_DEFAULT_ACCOUNT, default 000000000000)
   --default-region NAME  region of unsigned requests (NUBIS_DEFAULT_REGION, default us-east-1)
@@ -28,6 +29,7 @@ function configFrom(argv: string[], env: NodeJS.ProcessEnv): NubisConfig {
       port: { type: "string" },
       host: { type: "string" },
       "data-dir": { type: "string" },
+      "init-state": { type: "string" },
       auth: { type: "string" },
       "default-account": { type: "string" },
       "default-region": { type: "string" },
@@ -58,6 +60,7 @@ function configFrom(argv: string[], env: NodeJS.ProcessEnv): NubisConfig {
     port,
     host: values.host ?? env.NUBIS_HOST ?? config.host,
     dataDir: values["data-dir"] ?? env.NUBIS_DATA_DIR ?? undefined,
+    initState: values["init-state"] ?? env.NUBIS_INIT_STATE ?? undefined,
     auth,
     defaultAccount: account,
     defaultRegion: values["default-region"] ?? env.NUBIS_DEFAULT_REGION ?? config.defaultRegion,

@@ -3,6 +3,9 @@
  * Every test file starts its own server (`port: 0`), so files never share state.
  */
 import { execFile, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before } from "node:test";
 import { startServer, type RunningServer } from "../src/index.js";
 import type { NubisConfig } from "../src/core/config.js";
@@ -11,14 +14,23 @@ process.env.AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING ??= "1";
 
 export const credentials = { accessKeyId: "test", secretAccessKey: "test" };
 
-/** Starts one server for the calling test file; `server()` returns it inside tests. */
+/** The store the suite runs on: `NUBIS_TEST_STORE=sqlite npm test` runs it all on SQLite. */
+export const testStore = process.env.NUBIS_TEST_STORE === "sqlite" ? "sqlite" : "memory";
+
+/**
+ * Starts one server for the calling test file; `server()` returns it inside tests. Under
+ * NUBIS_TEST_STORE=sqlite each server gets a fresh data dir, removed afterwards.
+ */
 export function useServer(options: Partial<NubisConfig> = {}): () => RunningServer {
   let running: RunningServer | undefined;
+  let dataDir: string | undefined;
   before(async () => {
-    running = await startServer({ port: 0, ...options });
+    if (testStore === "sqlite" && !options.dataDir) dataDir = mkdtempSync(join(tmpdir(), "nubis-test-"));
+    running = await startServer({ port: 0, ...(dataDir ? { dataDir } : {}), ...options });
   });
   after(async () => {
     await running?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
   return () => {
     if (!running) throw new Error("server not started");

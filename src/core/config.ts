@@ -5,6 +5,8 @@ export interface NubisConfig {
   host: string;
   /** SQLite data directory; state stays in memory when absent. */
   dataDir?: string;
+  /** A snapshot file (GET /_nubis/state) to start from. */
+  initState?: string;
   auth: AuthMode;
   defaultAccount: string;
   defaultRegion: string;

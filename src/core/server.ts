@@ -7,6 +7,7 @@ import { loadService } from "./protocols/loader.js";
 import type { HttpRequest, HttpResponse, LoadedService } from "./protocols/protocol.js";
 import { credentialScopeOf, serviceOf } from "./routing.js";
 import type { Principal, RequestContext, ServiceDefinition } from "./service.js";
+import { exportState, parseSnapshot } from "./store/snapshot.js";
 import type { Store } from "./store/store.js";
 
 export const VERSION = "0.1.0";
@@ -212,6 +213,17 @@ export class Nubis {
       if (service && !this.services.some((s) => s.name === service)) return json(400, { error: `unknown service '${service}'` });
       await this.store.reset(service);
       return json(200, { reset: service ?? "all" });
+    }
+    if (path === "/_nubis/state" && method === "GET") return json(200, await exportState(this.store));
+    if (path === "/_nubis/state" && method === "POST") {
+      let snapshot;
+      try {
+        snapshot = parseSnapshot(request.body.toString("utf8"));
+      } catch (error) {
+        return json(400, { error: `state document refused, nothing changed: ${(error as Error).message}` });
+      }
+      await this.store.load(snapshot.tables);
+      return json(200, { loaded: Object.keys(snapshot.tables).length });
     }
     return json(404, { error: `no internal endpoint ${method} ${path}` });
   }

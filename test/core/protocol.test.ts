@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { IAMClient, ListRolesCommand } from "@aws-sdk/client-iam";
-import { failure, clientConfig, useServer } from "../harness.js";
+import { clientConfig, failure, testStore, useServer } from "../harness.js";
 
 const server = useServer();
 
@@ -68,7 +68,7 @@ describe("internal endpoints", () => {
     const res = await fetch(server().endpoint + "/_nubis/health");
     const health = await res.json();
     assert.equal(health.status, "running");
-    assert.equal(health.store, "memory");
+    assert.equal(health.store, testStore);
     assert.ok(health.services.iam && health.services.sts);
   });
 

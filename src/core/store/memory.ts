@@ -1,4 +1,4 @@
-import type { ScanOptions, Store, Transaction } from "./store.js";
+import type { Dump, ScanOptions, Store, Transaction } from "./store.js";
 
 /**
  * One table: a Map for lookups and a sorted key array for ordered scans, so a page costs
@@ -115,6 +115,27 @@ export class MemoryStore implements Store {
     await this.transaction(async () => {
       if (!service) this.tables.clear();
       else for (const name of [...this.tables.keys()]) if (name.startsWith(`${service}.`)) this.tables.delete(name);
+    });
+  }
+
+  dump(): Promise<Dump> {
+    return this.transaction(async () => {
+      const out: Dump = {};
+      for (const name of [...this.tables.keys()].sort()) {
+        const t = this.tables.get(name)!;
+        if (t.keys.length) out[name] = t.keys.map((k) => [k, t.rows.get(k)]);
+      }
+      return out;
+    });
+  }
+
+  load(dump: Dump): Promise<void> {
+    return this.transaction(async () => {
+      this.tables.clear();
+      for (const [name, rows] of Object.entries(dump)) {
+        const t = this.table(name);
+        for (const [key, value] of rows) t.set(key, value);
+      }
     });
   }
 

@@ -15,6 +15,10 @@ export interface Store {
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
   /** Removes every table, or only the tables of one service (`iam`, `cloudfront`, ...). */
   reset(service?: string): Promise<void>;
+  /** Every row of every table, tables and rows in key order (state snapshots). */
+  dump(): Promise<Dump>;
+  /** Replaces the whole state with `dump`, atomically. */
+  load(dump: Dump): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,6 +39,8 @@ export interface Transaction {
   scan<T>(table: string, options: ScanOptions): Promise<Array<[key: string, value: T]>>;
   count(table: string, prefix: string): Promise<number>;
 }
+
+export type Dump = Record<string, Array<[key: string, value: unknown]>>;
 
 /** The smallest string greater than every string that starts with `prefix`. */
 export const prefixEnd = (prefix: string) => prefix + "\uffff";
