@@ -427,3 +427,31 @@ describe("DeleteGroup", () => {
     await expectError(iam().send(new GetGroupCommand({ GroupName: f.name })), "NoSuchEntity", 404);
   });
 });
+
+describe("concurrent requests", () => {
+  it("creates a name once when 20 CreateGroup calls race for it in different letter cases", async () => {
+    const name = unique("Race");
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => iam().send(new CreateGroupCommand({ GroupName: i % 2 ? name.toUpperCase() : name.toLowerCase() }))),
+    );
+    assert.equal(results.filter((r) => r.status === "fulfilled").length, 1);
+    for (const r of results) if (r.status === "rejected") assert.equal((r.reason as { Code?: string }).Code, "EntityAlreadyExists");
+    assert.equal((await allGroupNames()).filter((n) => n.toLowerCase() === name.toLowerCase()).length, 1);
+  });
+
+  it("lets one of several groups racing to be renamed to the same name win; the others keep their names", async () => {
+    const sources = [unique("racer"), unique("racer"), unique("racer"), unique("racer")];
+    const ids = [];
+    for (const GroupName of sources) ids.push((await iam().send(new CreateGroupCommand({ GroupName }))).Group!.GroupId);
+    const target = unique("Finish");
+    const results = await Promise.allSettled(sources.map((GroupName) => iam().send(new UpdateGroupCommand({ GroupName, NewGroupName: target }))));
+    const winners = results.flatMap((r, i) => (r.status === "fulfilled" ? [i] : []));
+    assert.equal(winners.length, 1);
+    assert.equal((await iam().send(new GetGroupCommand({ GroupName: target }))).Group!.GroupId, ids[winners[0]]);
+    for (const [i, GroupName] of sources.entries()) {
+      if (i === winners[0]) continue;
+      assert.equal((results[i] as PromiseRejectedResult).reason.Code, "EntityAlreadyExists");
+      assert.equal((await iam().send(new GetGroupCommand({ GroupName }))).Group!.GroupId, ids[i]);
+    }
+  });
+});
