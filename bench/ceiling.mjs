@@ -3,28 +3,25 @@
  * response (status, headers and body bytes copied from a real nubis answer to the same
  * workload). No routing, no parsing, no state: what Node itself costs per request.
  *
- *   node --import tsx bench/ceiling.ts PORT
+ *   node bench/ceiling.mjs PORT
+ *
+ * Plain JavaScript (no tsx), so that its start-up is Node's own: the floor for nubis's.
  *
  * `POST /__ceiling` with `[{status, headers, body (base64)}, ...]` sets the canned answers;
  * they are served round-robin (a mixed workload sends its operations in turn).
  */
 import { createServer } from "node:http";
 
-interface Canned {
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer;
-}
-
-let canned: Canned[] = [{ status: 200, headers: { "content-type": "text/plain", "content-length": "2" }, body: Buffer.from("ok") }];
+/** @type {Array<{ status: number, headers: Record<string, string>, body: Buffer }>} */
+let canned = [{ status: 200, headers: { "content-type": "text/plain", "content-length": "2" }, body: Buffer.from("ok") }];
 let turn = 0;
 
 const server = createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on("data", (c: Buffer) => chunks.push(c));
+  const chunks = [];
+  req.on("data", (c) => chunks.push(c));
   req.on("end", () => {
     if (req.url === "/__ceiling") {
-      const list = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Array<{ status: number; headers: Record<string, string>; body: string }>;
+      const list = JSON.parse(Buffer.concat(chunks).toString("utf8"));
       canned = list.map((c) => {
         const body = Buffer.from(c.body, "base64");
         return { status: c.status, headers: { ...c.headers, "content-length": String(body.length) }, body };

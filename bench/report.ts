@@ -50,8 +50,11 @@ export interface Results {
       rssIdleMB?: number;
       rssWithGroupsMB?: number;
       rssAfterMB?: number;
-      loaded?: number;
+      groups?: number;
+      users?: number;
       createUserRps?: number;
+      /** Why loading stopped before the last step, if it did. */
+      stopped?: string;
     }
   >;
   notes: string[];
@@ -106,7 +109,7 @@ export function goals(r: Results): Goal[] {
   if (writes.length) {
     const g = geomean(writes.map((t) => t.targets["nubis-sqlite"].rps! / t.targets.nubis.rps!));
     out.push({ goal: "SQLite ≥ ½ of the memory store on the write mix", measured: `${x(g)} (geometric mean over ${writes.length} write operations)`, met: g >= 0.5 });
-  } else out.push({ goal: "SQLite ≥ ½ of the memory store on the write mix", measured: "not measured: the SQLite store does not exist yet", met: null });
+  } else out.push({ goal: "SQLite ≥ ½ of the memory store on the write mix", measured: "not measured (no SQLite target ran: see the notes)", met: null });
   return out;
 }
 
@@ -167,6 +170,7 @@ export function renderMarkdown(r: Results, svgName: string): { full: string; sum
     if (s.skipped) lines.push(`| ${id} | skipped: ${s.skipped} ||||`);
     else lines.push(`| ${id} | ${f(s.medianMs)} ms | ${f(s.minMs)} ms | ${f(s.firstIamCallMs)} ms | ${f(s.rssIdleMB, 1)} MB |`);
   }
+  if (r.startup.ceiling?.medianMs) lines.push("", "The ceiling row is a bare node:http server in plain JavaScript: what Node itself needs to start and idle, the floor for nubis.");
   const startupRatio = ratio(r.startup.moto?.medianMs, r.startup.nubis?.medianMs);
   if (startupRatio) lines.push("", `nubis starts ${x(startupRatio)} faster than moto_server and idles in ${x(ratio(r.startup.nubis?.rssIdleMB, r.startup.moto?.rssIdleMB))} of its memory.`);
   lines.push("", "## Scale: ListGroups pages and memory with many groups", "");
@@ -178,7 +182,13 @@ export function renderMarkdown(r: Results, svgName: string): { full: string; sum
     lines.push(`### ${id}`, "", "| groups | first page p50 / p99 ms | middle page p50 / p99 ms | CreateGroup req/s while loading |", "|--:|--:|--:|--:|");
     for (const st of s.steps ?? [])
       lines.push(`| ${f(st.groups)} | ${f(st.firstPage.p50Ms, 2)} / ${f(st.firstPage.p99Ms, 2)} | ${f(st.middlePage.p50Ms, 2)} / ${f(st.middlePage.p99Ms, 2)} | ${f(st.createGroupRps)} |`);
-    lines.push("", `RSS: idle ${f(s.rssIdleMB, 1)} MB; with ${f(s.loaded)} groups ${f(s.rssWithGroupsMB, 1)} MB; with ${f(s.loaded)} groups and ${f(s.loaded)} users ${f(s.rssAfterMB, 1)} MB (CreateUser ${f(s.createUserRps)} req/s while loading).`, "");
+    lines.push(
+      "",
+      `RSS: idle ${f(s.rssIdleMB, 1)} MB; with ${f(s.groups)} groups ${f(s.rssWithGroupsMB, 1)} MB; with ${f(s.groups)} groups and ${f(s.users)} users ${f(s.rssAfterMB, 1)} MB` +
+        (s.createUserRps ? ` (CreateUser ${f(s.createUserRps)} req/s while loading).` : "."),
+      "",
+    );
+    if (s.stopped) lines.push(`Not complete: ${s.stopped}.`, "");
   }
   const rowNotes = r.throughput.flatMap((t) => t.notes.map((n) => `${t.workload}: ${n}`));
   if (r.notes.length || rowNotes.length) {
@@ -186,7 +196,7 @@ export function renderMarkdown(r: Results, svgName: string): { full: string; sum
     for (const n of [...r.notes, ...rowNotes]) lines.push(`- ${n}`);
     lines.push("");
   }
-  lines.push(`Run took ${r.seconds} s. Reproduce with \`npm run bench\`${r.quick ? " -- --quick" : ""}.`, "");
+  lines.push(`Run took ${r.seconds} s. Reproduce with \`npm run bench${r.quick ? " -- --quick" : ""}\`.`, "");
 
   const summary: string[] = ["Goals:"];
   for (const g of r.goals) summary.push(`  [${g.met === null ? " ? " : g.met ? " ok" : "MISS"}] ${g.goal}: ${g.measured}`);

@@ -21,7 +21,7 @@ export interface TargetSpec {
 
 export const ROOT = resolve(import.meta.dirname, "..");
 export const NUBIS_CLI = join(ROOT, "dist/src/cli.js");
-const CEILING = join(ROOT, "bench/ceiling.ts");
+const CEILING = join(ROOT, "bench/ceiling.mjs");
 
 /** Quotas raised so that setups and the scale test fit (names as the services define them). */
 export const QUOTAS = [
@@ -57,5 +57,5 @@ export const targets: TargetSpec[] = [
     kind: "moto",
     command: (port) => (installed("moto_server") ? { cmd: "moto_server", args: ["-H", "127.0.0.1", "-p", String(port)] } : "moto_server is not installed on this machine"),
   },
-  { id: "ceiling", label: "bare node:http (ceiling)", kind: "ceiling", command: (port) => ({ cmd: process.execPath, args: ["--import", "tsx", CEILING, String(port)] }) },
+  { id: "ceiling", label: "bare node:http (ceiling)", kind: "ceiling", command: (port) => ({ cmd: process.execPath, args: [CEILING, String(port)] }) },
 ];
