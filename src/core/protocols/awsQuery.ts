@@ -1,8 +1,8 @@
 import { NormalizedSchema } from "@smithy/core/schema";
 import { AwsError } from "../errors.js";
 import { Validator } from "../validation.js";
-import { type HttpRequest, type LoadedService, type OperationSchema, type Protocol, isUnit, requiredCount } from "./protocol.js";
-import { ErrorResponse, queryResponseEnvelope, writeXml } from "./xml.js";
+import { type HttpRequest, type Protocol, isUnit, requiredCount } from "./protocol.js";
+import { errorResponseXml, queryResponseEnvelope, writeXml } from "./xml.js";
 
 /** Form parameters of a query request: the body for POST, the query string otherwise. */
 function formOf(req: HttpRequest): URLSearchParams {
@@ -144,16 +144,11 @@ export const awsQuery: Protocol = {
   },
 
   encodeError(service, error, status, requestId) {
-    const value = {
-      Error: { Type: status >= 500 ? "Receiver" : "Sender", Code: error.code, Message: error.message },
-      RequestId: requestId,
-    };
     return {
       status,
       headers: { "content-type": "text/xml", "x-amzn-requestid": requestId },
-      body: writeXml(ErrorResponse, value, service.def.xmlNamespace ?? ""),
+      body: errorResponseXml(error, status, requestId, service.def.xmlNamespace ?? ""),
     };
   },
 };
 
-export type { OperationSchema };

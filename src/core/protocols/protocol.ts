@@ -8,8 +8,12 @@ export interface HttpRequest {
   /** The raw (still percent-encoded) path. */
   path: string;
   query: URLSearchParams;
+  /** The query string as sent (SigV4 signs it before form decoding). */
+  rawQuery?: string;
   headers: IncomingHttpHeaders;
   body: Buffer;
+  /** The caller's address (aws:SourceIp). */
+  sourceIp?: string;
 }
 
 export interface HttpResponse {

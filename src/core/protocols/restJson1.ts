@@ -1,9 +1,9 @@
 import { NormalizedSchema } from "@smithy/core/schema";
 import { AwsError } from "../errors.js";
 import { Validator } from "../validation.js";
-import { BindingError, type BodyCodec, decodeHttpInput, encodeHttpOutput, matchRoute, missingRequired, type RouteMatch } from "./http.js";
+import { BindingError, type BodyCodec, decodeHttpInput, encodeHttpOutput, missingRequired, operationByRoute, routeOf } from "./http.js";
 import { checkJson, jsonCodec, messageMember, parseJsonObject, readJson, writeJson } from "./json.js";
-import type { HttpRequest, LoadedService, Protocol } from "./protocol.js";
+import type { LoadedService, Protocol } from "./protocol.js";
 
 const codec = jsonCodec(true);
 
@@ -45,7 +45,6 @@ const jsonBody = (service: LoadedService): BodyCodec => {
   };
 };
 
-const matches = new WeakMap<HttpRequest, RouteMatch>();
 
 /**
  * The restJson1 protocol (QuickSight): the operation comes from method + URI template, its input
@@ -55,16 +54,13 @@ const matches = new WeakMap<HttpRequest, RouteMatch>();
  */
 export const restJson1: Protocol = {
   operationOf(req, service) {
-    const match = matchRoute(req, service);
-    if (!match) throw new AwsError("UnknownOperationException", `No ${service.def.title} operation matches ${req.method} ${req.path}`, 404);
-    matches.set(req, match);
-    return match.operation.name;
+    return operationByRoute(req, service, () => new AwsError("UnknownOperationException", `No ${service.def.title} operation matches ${req.method} ${req.path}`, 404));
   },
 
   decodeInput(req, service, operation) {
     // An operation nubis does not serve answers NotImplemented whatever its body holds.
     if (!service.def.handlers[operation.name]) return {};
-    const match = matches.get(req) ?? { operation, labels: {} };
+    const match = routeOf(req, operation);
     let input: Record<string, unknown>;
     try {
       input = decodeHttpInput(req, match, jsonBody(service));

@@ -4,9 +4,9 @@ import { getValueFromTextNode } from "@smithy/core/client";
 import { NormalizedSchema } from "@smithy/core/schema";
 import { AwsError } from "../errors.js";
 import { Validator } from "../validation.js";
-import { BindingError, type BodyCodec, decodeHttpInput, encodeHttpOutput, matchRoute, missingRequired, type RouteMatch } from "./http.js";
-import type { HttpRequest, LoadedService, Protocol } from "./protocol.js";
-import { ErrorResponse, writeXml } from "./xml.js";
+import { BindingError, type BodyCodec, decodeHttpInput, encodeHttpOutput, missingRequired, operationByRoute, routeOf } from "./http.js";
+import type { LoadedService, Protocol } from "./protocol.js";
+import { errorResponseXml, writeXml } from "./xml.js";
 
 const malformed = () =>
   new AwsError("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema.", 400);
@@ -75,21 +75,17 @@ const codecOf = (service: LoadedService) => {
 };
 
 /** The route found by operationOf, kept for decodeInput (same request object). */
-const matches = new WeakMap<HttpRequest, RouteMatch>();
 
 /** The restXml protocol (CloudFront): REST routes, XML payloads, `ErrorResponse` errors. */
 export const restXml: Protocol = {
   operationOf(req, service) {
-    const match = matchRoute(req, service);
-    if (!match) throw new AwsError("UnknownOperation", `${service.def.title} has no operation at ${req.method} ${req.path}`, 404);
-    matches.set(req, match);
-    return match.operation.name;
+    return operationByRoute(req, service, () => new AwsError("UnknownOperation", `${service.def.title} has no operation at ${req.method} ${req.path}`, 404));
   },
 
   decodeInput(req, service, operation) {
     // An operation nubis does not serve answers NotImplemented whatever its body holds.
     if (!service.def.handlers[operation.name]) return {};
-    const match = matches.get(req) ?? { operation, labels: {} };
+    const match = routeOf(req, operation);
     let input: Record<string, unknown>;
     try {
       input = decodeHttpInput(req, match, codecOf(service));
@@ -120,14 +116,10 @@ export const restXml: Protocol = {
   },
 
   encodeError(service, error, status, requestId) {
-    const value = {
-      Error: { Type: status >= 500 ? "Receiver" : "Sender", Code: error.code, Message: error.message },
-      RequestId: requestId,
-    };
     return {
       status,
       headers: { "content-type": "text/xml", "x-amz-request-id": requestId },
-      body: writeXml(ErrorResponse, value, service.def.xmlNamespace ?? ""),
+      body: errorResponseXml(error, status, requestId, service.def.xmlNamespace ?? ""),
     };
   },
 };

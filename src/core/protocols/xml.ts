@@ -1,4 +1,5 @@
 import { XmlShapeSerializer } from "@aws-sdk/core/protocols";
+import type { AwsError } from "../errors.js";
 import type { SchemaRef } from "./protocol.js";
 
 const ResponseMetadata = [3, "nubis", "ResponseMetadata", 0, ["RequestId"], [0]];
@@ -6,7 +7,15 @@ const ResponseMetadata = [3, "nubis", "ResponseMetadata", 0, ["RequestId"], [0]]
 const ErrorDetail = [3, "nubis", "Error", 0, ["Type", "Code", "Message"], [0, 0, 0]];
 
 /** `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`, shared by awsQuery and restXml. */
-export const ErrorResponse = [3, "nubis", "ErrorResponse", 0, ["Error", "RequestId"], [ErrorDetail, 0]];
+const ErrorResponse = [3, "nubis", "ErrorResponse", 0, ["Error", "RequestId"], [ErrorDetail, 0]];
+
+/** The `ErrorResponse` document of awsQuery and restXml errors. */
+export const errorResponseXml = (error: AwsError, status: number, requestId: string, xmlNamespace: string) =>
+  writeXml(
+    ErrorResponse,
+    { Error: { Type: status >= 500 ? "Receiver" : "Sender", Code: error.code, Message: error.message }, RequestId: requestId },
+    xmlNamespace,
+  );
 
 /** awsQuery: `<{Op}Response><{Op}Result>output</{Op}Result><ResponseMetadata/></{Op}Response>`. */
 export function queryResponseEnvelope(operation: string, output: SchemaRef | undefined): SchemaRef {
