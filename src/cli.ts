@@ -18,6 +18,8 @@ Options (each also read from an environment variable):
   --default-account ID   account of unknown access keys (NUBIS_DEFAULT_ACCOUNT, default 000000000000)
   --default-region NAME  region of unsigned requests (NUBIS_DEFAULT_REGION, default us-east-1)
   --quota S.NAME=N       override a service quota, repeatable (NUBIS_QUOTAS, comma-separated)
+  --cloudfront-deploy-delay MS
+                         CloudFront InProgress -> Deployed delay (NUBIS_CLOUDFRONT_DEPLOY_DELAY_MS, default 300)
   --quiet                no per-request log lines (NUBIS_LOG=0)
   --help, --version
 `;
@@ -34,6 +36,7 @@ function configFrom(argv: string[], env: NodeJS.ProcessEnv): NubisConfig {
       "default-account": { type: "string" },
       "default-region": { type: "string" },
       quota: { type: "string", multiple: true },
+      "cloudfront-deploy-delay": { type: "string" },
       quiet: { type: "boolean" },
       help: { type: "boolean" },
       version: { type: "boolean" },
@@ -55,6 +58,11 @@ function configFrom(argv: string[], env: NodeJS.ProcessEnv): NubisConfig {
   if (auth !== "none") throw new Error(`--auth ${auth} is not available in this version of nubis: only 'none'`);
   const account = values["default-account"] ?? env.NUBIS_DEFAULT_ACCOUNT ?? config.defaultAccount;
   if (!/^\d{12}$/.test(account)) throw new Error(`invalid default account '${account}': expected 12 digits`);
+  const deployDelay = values["cloudfront-deploy-delay"] ?? env.NUBIS_CLOUDFRONT_DEPLOY_DELAY_MS;
+  const cloudfrontDeployDelayMs = Number(deployDelay ?? config.cloudfrontDeployDelayMs);
+  if (!Number.isInteger(cloudfrontDeployDelayMs) || cloudfrontDeployDelayMs < 0) {
+    throw new Error(`invalid CloudFront deploy delay '${deployDelay}': expected milliseconds (0 or more)`);
+  }
   return {
     ...config,
     port,
@@ -66,6 +74,7 @@ function configFrom(argv: string[], env: NodeJS.ProcessEnv): NubisConfig {
     defaultRegion: values["default-region"] ?? env.NUBIS_DEFAULT_REGION ?? config.defaultRegion,
     quotas: parseQuotas([...(env.NUBIS_QUOTAS ? [env.NUBIS_QUOTAS] : []), ...(values.quota ?? [])]),
     log: !(values.quiet || env.NUBIS_LOG === "0"),
+    cloudfrontDeployDelayMs,
   };
 }
 

@@ -16,6 +16,11 @@ export interface NubisConfig {
   log: boolean;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /**
+   * How long a CloudFront change (connection group, anycast IP list) stays InProgress/Deploying
+   * before it reads as Deployed, in milliseconds. Short so clients that poll (Terraform) finish fast.
+   */
+  cloudfrontDeployDelayMs: number;
 }
 
 export const defaultConfig = (): NubisConfig => ({
@@ -27,6 +32,7 @@ export const defaultConfig = (): NubisConfig => ({
   quotas: {},
   log: false,
   maxBodyBytes: 10 * 1024 * 1024,
+  cloudfrontDeployDelayMs: 300,
 });
 
 /** Parses `iam.GroupsPerAccount=500,cloudfront.KeyGroupsPerAccount=50` (commas or repeated flags). */

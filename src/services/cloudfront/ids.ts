@@ -1,10 +1,22 @@
-import { randomString, UPPER_ALNUM, uuid } from "../../core/ids.js";
+import { BASE62, LOWER_ALNUM, randomString, UPPER_ALNUM, uuid } from "../../core/ids.js";
 
 /** Public key ids: `K` + 13 of `[A-Z0-9]`, e.g. `K3P2N9XAOU6Q1Y`. */
 export const publicKeyId = () => "K" + randomString(UPPER_ALNUM, 13);
 
 /** Key group ids are lowercase UUIDs. */
 export const keyGroupId = () => uuid();
+
+/** Connection group ids: `cg_` + 27 base-62 characters (KSUID-like), e.g. `cg_2uVbA9KeWaADTbKzhj9lcKDoM25`. */
+export const connectionGroupId = () => "cg_" + randomString(BASE62, 27);
+
+/** Anycast IP list ids: `aip_` + base-62 characters; AWS's examples are anonymised, 27 like connection groups. */
+export const anycastIpListId = () => "aip_" + randomString(BASE62, 27);
+
+/** A connection group's DNS name: `d` + 13 lowercase alphanumerics, e.g. `d111111abcdef8.cloudfront.net`. */
+export const routingEndpoint = () => `d${randomString(LOWER_ALNUM, 13)}.cloudfront.net`;
+
+/** CloudFront ARNs carry no region: `arn:aws:cloudfront::{account}:{type}/{id}`. */
+export const arnOf = (account: string, type: string, id: string) => `arn:aws:cloudfront::${account}:${type}/${id}`;
 
 export const API_VERSION = "2020-05-31";
 export const resourceUrl = (kind: "public-key" | "key-group", id: string) => `https://cloudfront.amazonaws.com/${API_VERSION}/${kind}/${id}`;

@@ -1,5 +1,21 @@
 import type { ServiceDefinition } from "../../core/service.js";
 import {
+  CreateAnycastIpList,
+  DeleteAnycastIpList,
+  GetAnycastIpList,
+  ListAnycastIpLists,
+  ListDistributionsByAnycastIpListId,
+  UpdateAnycastIpList,
+} from "./anycastIpLists.js";
+import {
+  CreateConnectionGroup,
+  DeleteConnectionGroup,
+  GetConnectionGroup,
+  GetConnectionGroupByRoutingEndpoint,
+  ListConnectionGroups,
+  UpdateConnectionGroup,
+} from "./connectionGroups.js";
+import {
   CreateKeyGroup,
   DeleteKeyGroup,
   GetKeyGroup,
@@ -9,6 +25,7 @@ import {
   UpdateKeyGroup,
 } from "./keyGroups.js";
 import { CreatePublicKey, DeletePublicKey, GetPublicKey, GetPublicKeyConfig, ListPublicKeys, UpdatePublicKey } from "./publicKeys.js";
+import { ListTagsForResource, TagResource, UntagResource } from "./tagging.js";
 
 export const cloudfront: ServiceDefinition = {
   name: "cloudfront",
@@ -28,6 +45,9 @@ export const cloudfront: ServiceDefinition = {
     PublicKeysPerAccount: 10,
     KeyGroupsPerAccount: 10,
     PublicKeysPerKeyGroup: 5,
+    ConnectionGroupsPerAccount: 100,
+    ConnectionGroupsPerAnycastIpList: 5,
+    TagsPerResource: 50,
   },
   handlers: {
     CreatePublicKey,
@@ -43,5 +63,20 @@ export const cloudfront: ServiceDefinition = {
     UpdateKeyGroup,
     DeleteKeyGroup,
     ListDistributionsByKeyGroup,
+    CreateConnectionGroup,
+    GetConnectionGroup,
+    GetConnectionGroupByRoutingEndpoint,
+    ListConnectionGroups,
+    UpdateConnectionGroup,
+    DeleteConnectionGroup,
+    CreateAnycastIpList,
+    GetAnycastIpList,
+    ListAnycastIpLists,
+    UpdateAnycastIpList,
+    DeleteAnycastIpList,
+    ListDistributionsByAnycastIpListId,
+    TagResource,
+    UntagResource,
+    ListTagsForResource,
   },
 };

@@ -1,6 +1,6 @@
 import { AwsError } from "../../core/errors.js";
 import type { Transaction } from "../../core/store/store.js";
-import type { Versioned } from "./versioning.js";
+import type { Deployable, Versioned } from "./versioning.js";
 
 /**
  * CloudFront's tables. CloudFront is global: keys start with the account only. Names and
@@ -13,6 +13,13 @@ export const T = {
   keyGroups: "cloudfront.keyGroups", //               acct/id               -> KeyGroupRecord
   keyGroupNames: "cloudfront.keyGroupNames", //       acct/name             -> id
   keyUsage: "cloudfront.publicKeyUsage", //           acct/publicKeyId/keyGroupId -> keyGroupId
+  connectionGroups: "cloudfront.connectionGroups", //   acct/id               -> ConnectionGroupRecord
+  connectionGroupNames: "cloudfront.connectionGroupNames", // acct/name       -> id
+  routingEndpoints: "cloudfront.routingEndpoints", //   acct/routingEndpoint  -> connection group id
+  anycastIpLists: "cloudfront.anycastIpLists", //       acct/id               -> AnycastIpListRecord
+  anycastIpListNames: "cloudfront.anycastIpListNames", // acct/name           -> id
+  anycastUsage: "cloudfront.anycastIpListUsage", //     acct/listId/groupId   -> connection group id
+  tags: "cloudfront.tags", //                           acct/type/id          -> Tag[] (tagging.ts)
 } as const;
 
 export interface PublicKeyRecord extends Versioned {
@@ -33,6 +40,34 @@ export interface KeyGroupRecord extends Versioned {
   Comment?: string;
 }
 
+export interface ConnectionGroupRecord extends Deployable {
+  Id: string;
+  Name: string;
+  CreatedTime: string;
+  LastModifiedTime: string;
+  Ipv6Enabled: boolean;
+  RoutingEndpoint: string;
+  AnycastIpListId?: string;
+  Enabled: boolean;
+  IsDefault: boolean;
+}
+
+export interface IpamCidrRecord {
+  Cidr: string;
+  IpamPoolArn: string;
+  AnycastIp: string;
+}
+
+export interface AnycastIpListRecord extends Deployable {
+  Id: string;
+  Name: string;
+  IpCount: number;
+  IpAddressType: "ipv4" | "ipv6" | "dualstack";
+  AnycastIps: string[];
+  IpamCidrConfigs?: IpamCidrRecord[];
+  LastModifiedTime: string;
+}
+
 export const key = (...parts: string[]) => parts.join("/");
 
 export async function requirePublicKey(tx: Transaction, account: string, id: string | undefined): Promise<PublicKeyRecord> {
@@ -44,6 +79,18 @@ export async function requirePublicKey(tx: Transaction, account: string, id: str
 export async function requireKeyGroup(tx: Transaction, account: string, id: string | undefined): Promise<KeyGroupRecord> {
   const found = id ? await tx.get<KeyGroupRecord>(T.keyGroups, key(account, id)) : undefined;
   if (!found) throw new AwsError("NoSuchResource", "The specified key group does not exist.");
+  return found;
+}
+
+export async function requireConnectionGroup(tx: Transaction, account: string, id: string | undefined): Promise<ConnectionGroupRecord> {
+  const found = id ? await tx.get<ConnectionGroupRecord>(T.connectionGroups, key(account, id)) : undefined;
+  if (!found) throw new AwsError("EntityNotFound", `The connection group ${id ?? ""} does not exist.`);
+  return found;
+}
+
+export async function requireAnycastIpList(tx: Transaction, account: string, id: string | undefined): Promise<AnycastIpListRecord> {
+  const found = id ? await tx.get<AnycastIpListRecord>(T.anycastIpLists, key(account, id)) : undefined;
+  if (!found) throw new AwsError("EntityNotFound", `The Anycast static IP list ${id ?? ""} does not exist.`);
   return found;
 }
 

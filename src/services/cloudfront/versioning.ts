@@ -1,5 +1,6 @@
 import { AwsError } from "../../core/errors.js";
 import { randomString, UPPER_ALNUM } from "../../core/ids.js";
+import type { RequestContext } from "../../core/service.js";
 
 /**
  * CloudFront's optimistic concurrency, shared by every versioned resource (public keys, key
@@ -30,3 +31,24 @@ export function checkIfMatch(record: Versioned, ifMatch: string | undefined): vo
     throw new AwsError("PreconditionFailed", "The request failed because it didn't meet the preconditions in one or more request-header fields.", 412);
   }
 }
+
+/**
+ * Resources CloudFront propagates to its edge (connection groups, anycast IP lists) are
+ * `InProgress` (or `Deploying`) after every change, then `Deployed`. No timer flips the status:
+ * each change stores when it will be deployed (now + `cloudfrontDeployDelayMs`), and reads
+ * compare that with their own clock, so the status is the same from any process, after a
+ * restart and in a snapshot. A change that is not yet deployed keeps its ETag when it lands.
+ */
+export interface Deployable extends Versioned {
+  /** ISO time from which the current version reads as deployed. */
+  DeployedAt: string;
+}
+
+/** A record with a fresh version whose deployment starts now: call on every create and change. */
+export function nextDeployment<T extends object>(record: T, ctx: RequestContext): T & Deployable {
+  const delay = ctx.config.cloudfrontDeployDelayMs ?? 0;
+  return { ...nextVersion(record), DeployedAt: new Date(ctx.now.getTime() + delay).toISOString() };
+}
+
+/** Whether the record's latest change has finished deploying at the request's time. */
+export const isDeployed = (record: Deployable, ctx: RequestContext) => ctx.now.getTime() >= Date.parse(record.DeployedAt);
