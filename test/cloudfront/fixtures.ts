@@ -61,3 +61,27 @@ export async function reset(endpoint: string) {
   const res = await fetch(`${endpoint}/_nubis/reset?service=cloudfront`, { method: "POST" });
   if (res.status !== 200) throw new Error(`reset failed: ${res.status}`);
 }
+
+export const CONNECTION_GROUP_ID = /^cg_[0-9A-Za-z]{27}$/;
+export const ANYCAST_LIST_ID = /^aip_[0-9A-Za-z]{27}$/;
+export const ROUTING_ENDPOINT = /^d[a-z0-9]{13}\.cloudfront\.net$/;
+
+/**
+ * Every CloudFront table row (resources, name and usage indexes, tags): equal before and after a
+ * failed call means the call changed nothing at all.
+ */
+export async function storeState(store: { dump(): Promise<Record<string, unknown>> }) {
+  const dump = await store.dump();
+  return Object.fromEntries(Object.entries(dump).filter(([table]) => table.startsWith("cloudfront.")));
+}
+
+/** Calls `read` until `done` holds for its result (Terraform's waiters poll the same way). */
+export async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`still not done after ${timeoutMs} ms: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
