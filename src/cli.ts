@@ -58,7 +58,7 @@ function configFrom(argv: string[], env: NodeJS.ProcessEnv): NubisConfig {
   if (auth !== "none") throw new Error(`--auth ${auth} is not available in this version of nubis: only 'none'`);
   const account = values["default-account"] ?? env.NUBIS_DEFAULT_ACCOUNT ?? config.defaultAccount;
   if (!/^\d{12}$/.test(account)) throw new Error(`invalid default account '${account}': expected 12 digits`);
-  const deployDelay = values["cloudfront-deploy-delay"] ?? env.NUBIS_CLOUDFRONT_DEPLOY_DELAY_MS;
+  const deployDelay = values["cloudfront-deploy-delay"] ?? (env.NUBIS_CLOUDFRONT_DEPLOY_DELAY_MS || undefined);
   const cloudfrontDeployDelayMs = Number(deployDelay ?? config.cloudfrontDeployDelayMs);
   if (!Number.isInteger(cloudfrontDeployDelayMs) || cloudfrontDeployDelayMs < 0) {
     throw new Error(`invalid CloudFront deploy delay '${deployDelay}': expected milliseconds (0 or more)`);
