@@ -40,7 +40,7 @@ const ENGINE = opts.client as Engine;
 if (ENGINE !== "raw" && ENGINE !== "http") throw new Error("--client must be raw or http");
 const runLoad = (ep: Endpoint, source: Source, concurrency: number, ms: number) => runLoadWith(ep, source, concurrency, ms, ENGINE);
 const CONCURRENCY = Number(opts.concurrency);
-const CHUNK_MS = quick ? 150 : 1000;
+const CHUNK_MS = quick ? 150 : 700;
 const ROUNDS = quick ? 2 : 3;
 const WARM_MS = quick ? 100 : 400;
 const STARTUP_RUNS = quick ? 3 : 7;
@@ -361,7 +361,7 @@ async function load(ep: Endpoint, make: (i: number) => Req, from: number, to: nu
 }
 
 /** Time the scale phase may spend loading one target (a store whose writes slow down with size stops early). */
-const SCALE_BUDGET_MS = quick ? 20_000 : 100_000;
+const SCALE_BUDGET_MS = quick ? 20_000 : 60_000;
 
 async function scalePhase(specs: TargetSpec[], results: Results) {
   const top = SCALE_STEPS[SCALE_STEPS.length - 1];
