@@ -35,8 +35,9 @@ describe("restXml protocol (CloudFront)", () => {
 
   it("matches query literals and prefers the most specific template", async () => {
     const cases: Array<[string, string, string]> = [
-      ["POST", "/2020-05-31/tagging?Operation=Tag&Resource=arn", "TagResource"],
-      ["POST", "/2020-05-31/tagging?Operation=Untag&Resource=arn", "UntagResource"],
+      // TagResource/UntagResource (`?Operation=Tag|Untag`) are served now: tagging.test.ts checks their dispatch.
+      ["POST", "/2020-05-31/streaming-distribution?WithTags", "CreateStreamingDistributionWithTags"],
+      ["POST", "/2020-05-31/streaming-distribution", "CreateStreamingDistribution"],
       ["POST", "/2020-05-31/distribution?WithTags", "CreateDistributionWithTags"],
       ["POST", "/2020-05-31/distribution", "CreateDistribution"],
       ["GET", "/2020-05-31/distribution/EDFDVBD632BHDS5/config", "GetDistributionConfig"],
