@@ -242,7 +242,7 @@ describe("UpdateConnectionGroup", () => {
 
   it("refuses enabling IPv6 on a group with an IPv4 list, and a sixth group on a list (EntityLimitExceeded)", async () => {
     const list = await createList();
-    const groups = [];
+    const groups: Array<{ id: string; etag: string }> = [];
     for (let i = 0; i < 5; i++) groups.push(await createGroup({ Ipv6Enabled: false, AnycastIpListId: list.id }));
     await refused(() => client().send(new UpdateConnectionGroupCommand({ Id: groups[0].id, IfMatch: groups[0].etag, Ipv6Enabled: true })), "InvalidArgument", 400);
     const sixth = await createGroup({ Ipv6Enabled: false });
