@@ -52,6 +52,15 @@ describe("TagResource / UntagResource / ListTagsForResource", () => {
     });
   }
 
+  it("takes an empty Tags or TagKeys as a no-op (204, nothing stored)", async () => {
+    const arn = await groupArn();
+    const before = await storeState(server().store);
+    assert.equal((await client().send(new TagResourceCommand({ Resource: arn, Tags: {} }))).$metadata.httpStatusCode, 204);
+    assert.equal((await client().send(new UntagResourceCommand({ Resource: arn, TagKeys: {} }))).$metadata.httpStatusCode, 204);
+    assert.deepEqual(await storeState(server().store), before);
+    assert.deepEqual(await tagsOf(arn), []);
+  });
+
   it("accepts the model's character set (letters of any script, numbers, spaces, _ . : / = + - @), 128-char keys, 256-char values and empty values", async () => {
     const arn = await groupArn();
     const items = [

@@ -103,7 +103,8 @@ export const TagResource: Handler<TagResourceRequest, Record<string, never>> = a
     const at = await resolve(tx, ctx, input.Resource);
     const tags = merged((await tx.get<Tag[]>(T.tags, at)) ?? [], added);
     checkCount(tags, ctx);
-    await tx.put(T.tags, at, tags);
+    // An empty Tags body changes nothing (and leaves no empty row behind).
+    if (added.length) await tx.put(T.tags, at, tags);
     return {};
   });
 };
