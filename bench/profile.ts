@@ -88,9 +88,28 @@ for (const n of profile.nodes) {
   const mod = functionName === "(idle)" ? "(idle)" : functionName === "(garbage collector)" ? "(garbage collector)" : moduleOf(url);
   byModule.set(mod, (byModule.get(mod) ?? 0) + h);
 }
+// Inclusive time of nubis's own functions (dist/src): what each stage costs with what it calls.
+const parent = new Map<number, number>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const inclusive = new Map<string, number>();
+for (const [id, h] of hits) {
+  if (idleId.has(id)) continue;
+  const seen = new Set<string>();
+  for (let n = byId.get(id); n; n = byId.get(parent.get(n.id) ?? -1)) {
+    const { functionName, url, lineNumber } = n.callFrame;
+    if (!url.includes("/dist/src/")) continue;
+    const name = `${functionName || "(anonymous)"} ${moduleOf(url)}:${lineNumber + 1}`;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    inclusive.set(name, (inclusive.get(name) ?? 0) + h);
+  }
+}
 const pct = (h: number) => `${((100 * h) / total).toFixed(1).padStart(5)}%`;
 console.log(`\nself time by module (${total} busy samples, idle excluded):`);
 for (const [k, v] of [...byModule].sort((a, b) => b[1] - a[1]).slice(0, 20)) console.log(`  ${pct(v)}  ${k}`);
 console.log("\nself time by function:");
 for (const [k, v] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${pct(v)}  ${k}`);
+console.log("\ninclusive time of nubis's functions (with what they call):");
+for (const [k, v] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${pct(v)}  ${k}`);
 console.log(`\nprofile: ${join(dir, file)}`);
