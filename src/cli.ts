@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
+import { parseRootCredentials } from "./core/auth/credentials.js";
 import { type AuthMode, defaultConfig, type NubisConfig, parseQuotas } from "./core/config.js";
 import { VERSION } from "./core/server.js";
 import { services } from "./services/index.js";
@@ -15,6 +16,10 @@ Options (each also read from an environment variable):
   --data-dir DIR         keep state in SQLite under DIR (NUBIS_DATA_DIR; default: in memory)
   --init-state FILE      start from a state snapshot (NUBIS_INIT_STATE)
   --auth MODE            none | signature | iam (NUBIS_AUTH, default none)
+  --root-credentials ACCOUNT:KEY:SECRET
+                         root access keys checked by --auth signature|iam, repeatable
+                         (NUBIS_ROOT_CREDENTIALS, comma-separated; default: test/test for the
+                         default account, and any 12-digit key id with secret test)
   --default-account ID   account of unknown access keys (NUBIS_DEFAULT_ACCOUNT, default 000000000000)
   --default-region NAME  region of unsigned requests (NUBIS_DEFAULT_REGION, default us-east-1)
   --quota S.NAME=N       override a service quota, repeatable (NUBIS_QUOTAS, comma-separated)
@@ -33,6 +38,7 @@ function configFrom(argv: string[], env: NodeJS.ProcessEnv): NubisConfig {
       "data-dir": { type: "string" },
       "init-state": { type: "string" },
       auth: { type: "string" },
+      "root-credentials": { type: "string", multiple: true },
       "default-account": { type: "string" },
       "default-region": { type: "string" },
       quota: { type: "string", multiple: true },
@@ -55,7 +61,6 @@ function configFrom(argv: string[], env: NodeJS.ProcessEnv): NubisConfig {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port '${values.port ?? env.PORT}'`);
   const auth = (values.auth ?? env.NUBIS_AUTH ?? "none") as AuthMode;
   if (!["none", "signature", "iam"].includes(auth)) throw new Error(`invalid --auth '${auth}': expected none, signature or iam`);
-  if (auth !== "none") throw new Error(`--auth ${auth} is not available in this version of nubis: only 'none'`);
   const account = values["default-account"] ?? env.NUBIS_DEFAULT_ACCOUNT ?? config.defaultAccount;
   if (!/^\d{12}$/.test(account)) throw new Error(`invalid default account '${account}': expected 12 digits`);
   const deployDelay = values["cloudfront-deploy-delay"] ?? (env.NUBIS_CLOUDFRONT_DEPLOY_DELAY_MS || undefined);
@@ -70,6 +75,10 @@ function configFrom(argv: string[], env: NodeJS.ProcessEnv): NubisConfig {
     dataDir: values["data-dir"] ?? env.NUBIS_DATA_DIR ?? undefined,
     initState: values["init-state"] ?? env.NUBIS_INIT_STATE ?? undefined,
     auth,
+    rootCredentials: parseRootCredentials([
+      ...(env.NUBIS_ROOT_CREDENTIALS ? [env.NUBIS_ROOT_CREDENTIALS] : []),
+      ...(values["root-credentials"] ?? []),
+    ]),
     defaultAccount: account,
     defaultRegion: values["default-region"] ?? env.NUBIS_DEFAULT_REGION ?? config.defaultRegion,
     quotas: parseQuotas([...(env.NUBIS_QUOTAS ? [env.NUBIS_QUOTAS] : []), ...(values.quota ?? [])]),

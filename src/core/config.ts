@@ -1,5 +1,12 @@
 export type AuthMode = "none" | "signature" | "iam";
 
+/** An account root's access key pair, checked under `--auth signature|iam`. */
+export interface RootCredential {
+  account: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
 export interface NubisConfig {
   port: number;
   host: string;
@@ -8,6 +15,8 @@ export interface NubisConfig {
   /** A snapshot file (GET /_nubis/state) to start from. */
   initState?: string;
   auth: AuthMode;
+  /** Root key pairs; when empty, `test`/`test` is the default account's root (see auth/credentials). */
+  rootCredentials?: RootCredential[];
   defaultAccount: string;
   defaultRegion: string;
   /** Overrides of service quotas, by `<service>.<QuotaName>` (e.g. `iam.GroupsPerAccount`). */

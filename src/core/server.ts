@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
+import { authenticate, authorize } from "./auth/index.js";
 import type { NubisConfig } from "./config.js";
 import { AwsError } from "./errors.js";
 import { protocols } from "./protocols/index.js";
@@ -87,8 +88,10 @@ export class Nubis {
       method: req.method ?? "GET",
       path: url.pathname,
       query: url.searchParams,
+      rawQuery: url.search,
       headers: req.headers,
       body,
+      sourceIp: req.socket.remoteAddress,
     };
     if (request.path.startsWith("/_nubis/") || request.path.startsWith("/moto-api/")) {
       return this.send(res, await this.internal(request));
@@ -127,6 +130,10 @@ export class Nubis {
     if (!protocol) throw new Error(`service ${def.name} speaks ${def.protocol}, which nubis has no module for`);
     let operation = "-";
     try {
+      const now = new Date();
+      // --auth signature|iam: who signed, before anything of the request is read.
+      const principal =
+        this.config.auth === "none" ? undefined : await authenticate(request, service, this.config, this.store, this.services, now);
       operation = protocol.operationOf(request, service);
       const schema = service.operations.get(operation)!;
       const input = protocol.decodeInput(request, service, schema);
@@ -134,7 +141,8 @@ export class Nubis {
       if (!handler) {
         throw new AwsError("NotImplemented", `nubis does not implement ${def.title} ${operation} yet`, 501);
       }
-      const ctx = await this.context(def, operation, requestId, scope);
+      const ctx = await this.context(def, operation, requestId, scope, principal, now);
+      if (this.config.auth === "iam") await authorize(input, ctx, service, this.store, this.services, request.sourceIp);
       const output = await handler(input, ctx);
       return { service: def.name, operation, http: protocol.encodeOutput(service, schema, output, requestId) };
     } catch (error) {
@@ -154,9 +162,11 @@ export class Nubis {
     operation: string,
     requestId: string,
     scope: ReturnType<typeof credentialScopeOf>,
+    verified: Principal | undefined,
+    now: Date,
   ): Promise<RequestContext> {
     const accessKeyId = scope?.accessKeyId ?? "";
-    const principal = await this.principalOf(accessKeyId);
+    const principal = verified ?? (await this.principalOf(accessKeyId));
     const store = this.store;
     const { quotas } = this.config;
     return {
@@ -167,7 +177,7 @@ export class Nubis {
       region: scope?.region && scope.region !== "aws-global" ? scope.region : this.config.defaultRegion,
       principal,
       accessKeyId,
-      now: new Date(),
+      now,
       config: this.config,
       quota: (name) => quotas[`${def.name}.${name}`] ?? def.quotas?.[name] ?? Number.POSITIVE_INFINITY,
       transaction: (work) => store.transaction(work),

@@ -1,3 +1,4 @@
+import type { PolicySource } from "./auth/policy.js";
 import type { NubisConfig } from "./config.js";
 import type { Transaction } from "./store/store.js";
 
@@ -35,6 +36,37 @@ export interface RequestContext {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Handler<I = any, O = any> = (input: I, ctx: RequestContext) => Promise<O>;
 
+/** What an operation does, for identity-based policy evaluation (`--auth iam`). */
+export interface Authorization {
+  /** `iam:UpdateGroup`. */
+  action: string;
+  /** Every resource ARN the call touches ("*" when the action has no resource type); each must be allowed. */
+  resources: string[];
+  /** Service condition keys of the request (`iam:PolicyARN`), by key name. */
+  context?: Record<string, string[]>;
+  /** Allowed whatever the policies say (sts:GetCallerIdentity needs no permission). */
+  noPermissionRequired?: boolean;
+}
+
+/** Declares an operation's authorization; may read the state (a group's current path). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Authorizer<I = any> = (input: I, ctx: RequestContext) => Authorization | Promise<Authorization>;
+
+/** A credential found for an access key id, with what SigV4 verification needs. */
+export interface Credential {
+  principal: Principal;
+  secretAccessKey: string;
+  /** An Inactive key is refused like an unknown one. */
+  active: boolean;
+}
+
+/** How a service that issues identities (IAM) lends them to the core, without the core reading its tables. */
+export interface IdentitySource {
+  accessKey(tx: Transaction, accessKeyId: string): Promise<Credential | undefined>;
+  /** Every identity-based policy in force for a user: its own and its groups'. */
+  policies(tx: Transaction, principal: Principal): Promise<PolicySource[]>;
+}
+
 export interface ServiceDefinition {
   /** The id used in store tables, `/_nubis/reset?service=`, health and the coverage table. */
   name: string;
@@ -64,4 +96,10 @@ export interface ServiceDefinition {
   quotas?: Record<string, number>;
   /** Maps an access key id to the principal that owns it, when this service issues keys. */
   resolveAccessKey?: (tx: Transaction, accessKeyId: string) => Promise<Principal | undefined>;
+  /** Signatures older or newer than this are refused (default 5 minutes). */
+  signatureWindowMinutes?: number;
+  /** The identities this service issues (IAM): key secrets and policies, for `--auth signature|iam`. */
+  identity?: IdentitySource;
+  /** Action and resources of each operation; under `--auth iam` an operation without one is denied. */
+  authorization?: Record<string, Authorizer>;
 }

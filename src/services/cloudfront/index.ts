@@ -1,4 +1,5 @@
 import type { ServiceDefinition } from "../../core/service.js";
+import { authorization } from "./authorization.js";
 import {
   CreateAnycastIpList,
   DeleteAnycastIpList,
@@ -79,4 +80,5 @@ export const cloudfront: ServiceDefinition = {
     UntagResource,
     ListTagsForResource,
   },
+  authorization,
 };

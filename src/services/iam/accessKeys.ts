@@ -4,6 +4,7 @@ import type {
   DeleteAccessKeyRequest,
   ListAccessKeysRequest,
   ListAccessKeysResponse,
+  UpdateAccessKeyRequest,
 } from "@aws-sdk/client-iam";
 import { AwsError } from "../../core/errors.js";
 import { paginate } from "../../core/pagination.js";
@@ -78,6 +79,25 @@ export const DeleteAccessKey: Handler<DeleteAccessKeyRequest, Record<string, nev
       throw new AwsError("NoSuchEntity", `The Access Key with id ${input.AccessKeyId} cannot be found.`);
     }
     await tx.delete(T.accessKeyIndex, input.AccessKeyId!);
+    return {};
+  });
+};
+
+/** Active/Inactive: an Inactive key is refused from the next request on (`--auth signature|iam`). */
+export const UpdateAccessKey: Handler<UpdateAccessKeyRequest, Record<string, never>> = async (input, ctx) => {
+  const v = check.iamValidator();
+  check.entityName(v, input.UserName, "UserName", 128);
+  v.length(input.AccessKeyId, "AccessKeyId", 16, 128).pattern(input.AccessKeyId, "AccessKeyId", /^[\w]+$/, "[\\w]+");
+  v.oneOf(input.Status, "Status", ["Active", "Inactive"]);
+  v.check();
+  return ctx.transaction(async (tx) => {
+    const { UserId } = await owner(tx, ctx, input.UserName);
+    const key = childKey(ctx.account, UserId, input.AccessKeyId);
+    const record = await tx.get<AccessKeyRecord>(T.accessKeys, key);
+    if (!record) throw new AwsError("NoSuchEntity", `The Access Key with id ${input.AccessKeyId} cannot be found.`);
+    const updated = { ...record, Status: input.Status! };
+    await tx.put(T.accessKeys, key, updated);
+    await tx.put(T.accessKeyIndex, record.AccessKeyId, updated);
     return {};
   });
 };

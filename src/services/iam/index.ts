@@ -1,5 +1,6 @@
 import type { ServiceDefinition } from "../../core/service.js";
-import { CreateAccessKey, DeleteAccessKey, ListAccessKeys, resolveAccessKey } from "./accessKeys.js";
+import { CreateAccessKey, DeleteAccessKey, ListAccessKeys, resolveAccessKey, UpdateAccessKey } from "./accessKeys.js";
+import { authorization } from "./authorization.js";
 import {
   AttachGroupPolicy,
   DeleteGroupPolicy,
@@ -10,8 +11,19 @@ import {
   PutGroupPolicy,
 } from "./groupPolicies.js";
 import { CreateGroup, DeleteGroup, GetGroup, ListGroups, UpdateGroup } from "./groups.js";
+import { identity } from "./identity.js";
 import { AddUserToGroup, ListGroupsForUser, RemoveUserFromGroup } from "./membership.js";
 import { CreatePolicy, DeletePolicy, GetPolicy, ListPolicies } from "./policies.js";
+import { SimulateCustomPolicy, SimulatePrincipalPolicy } from "./simulation.js";
+import {
+  AttachUserPolicy,
+  DeleteUserPolicy,
+  DetachUserPolicy,
+  GetUserPolicy,
+  ListAttachedUserPolicies,
+  ListUserPolicies,
+  PutUserPolicy,
+} from "./userPolicies.js";
 import { CreateUser, DeleteUser, GetUser, ListUsers, UpdateUser } from "./users.js";
 
 export const iam: ServiceDefinition = {
@@ -36,8 +48,14 @@ export const iam: ServiceDefinition = {
     PoliciesPerAccount: 1500,
     PolicySize: 6144,
     AccessKeysPerUser: 2,
+    InlinePolicySizePerUser: 2048,
+    PoliciesPerUser: 10,
   },
   resolveAccessKey,
+  // IAM allows 15 minutes of clock skew like STS (SPEC §8: observed on STS, assumed for IAM).
+  signatureWindowMinutes: 15,
+  identity,
+  authorization,
   handlers: {
     CreateGroup,
     GetGroup,
@@ -66,5 +84,15 @@ export const iam: ServiceDefinition = {
     CreateAccessKey,
     ListAccessKeys,
     DeleteAccessKey,
+    UpdateAccessKey,
+    PutUserPolicy,
+    GetUserPolicy,
+    ListUserPolicies,
+    DeleteUserPolicy,
+    AttachUserPolicy,
+    DetachUserPolicy,
+    ListAttachedUserPolicies,
+    SimulatePrincipalPolicy,
+    SimulateCustomPolicy,
   },
 };

@@ -13,6 +13,7 @@ import { paginate } from "../../core/pagination.js";
 import type { Handler } from "../../core/service.js";
 import { uniqueId } from "./ids.js";
 import { childKey, limitExceeded, listPage, type Membership, nameKey, requireUser, T, type UserRecord, userOutput, isoSeconds } from "./model.js";
+import { UT } from "./userPolicies.js";
 import * as check from "./validation.js";
 
 const userExists = (name: string) => new AwsError("EntityAlreadyExists", `User with name ${name} already exists.`);
@@ -112,6 +113,12 @@ export const DeleteUser: Handler<DeleteUserRequest, Record<string, never>> = asy
     const under = childKey(ctx.account, user.UserId);
     if (await tx.count(T.userGroups, under)) {
       throw new AwsError("DeleteConflict", "Cannot delete entity, must remove users from group first.");
+    }
+    if (await tx.count(UT.userPolicies, under)) {
+      throw new AwsError("DeleteConflict", "Cannot delete entity, must delete policies first.");
+    }
+    if (await tx.count(UT.userAttached, under)) {
+      throw new AwsError("DeleteConflict", "Cannot delete entity, must detach all policies first.");
     }
     if (await tx.count(T.accessKeys, under)) {
       throw new AwsError("DeleteConflict", "Cannot delete entity, must delete access keys first.");

@@ -1,4 +1,5 @@
 import type { ServiceDefinition } from "../../core/service.js";
+import { authorization } from "./authorization.js";
 import { CreateAlias, DeleteAlias, ListAliases, UpdateAlias } from "./aliases.js";
 import { CancelKeyDeletion, CreateKey, DescribeKey, DisableKey, EnableKey, ListKeys, ScheduleKeyDeletion } from "./keys.js";
 
@@ -35,4 +36,5 @@ export const kms: ServiceDefinition = {
     ListAliases,
     DeleteAlias,
   },
+  authorization,
 };

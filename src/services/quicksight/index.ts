@@ -1,4 +1,5 @@
 import type { ServiceDefinition } from "../../core/service.js";
+import { authorization } from "./authorization.js";
 import { DescribeKeyRegistration, UpdateKeyRegistration } from "./keyRegistration.js";
 
 export const quicksight: ServiceDefinition = {
@@ -16,4 +17,5 @@ export const quicksight: ServiceDefinition = {
     UpdateKeyRegistration,
     DescribeKeyRegistration,
   },
+  authorization,
 };

@@ -1,5 +1,6 @@
 import type { GetCallerIdentityRequest, GetCallerIdentityResponse } from "@aws-sdk/client-sts";
 import type { Handler, ServiceDefinition } from "../../core/service.js";
+import { authorization } from "./authorization.js";
 
 /** The identity behind the request's access key: the account root, or an IAM user. */
 const GetCallerIdentity: Handler<GetCallerIdentityRequest, GetCallerIdentityResponse> = async (_input, ctx) => ({
@@ -20,5 +21,8 @@ export const sts: ServiceDefinition = {
   validationErrorCode: "ValidationError",
   internalErrorCode: "InternalFailure",
   loadSchemas: () => import("@aws-sdk/client-sts"),
+  // STS allows 15 minutes of clock skew (SPEC §8).
+  signatureWindowMinutes: 15,
   handlers: { GetCallerIdentity },
+  authorization,
 };

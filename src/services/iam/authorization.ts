@@ -1,0 +1,102 @@
+import type { Authorization, Authorizer, RequestContext } from "../../core/service.js";
+import { groupArn, policyArn, userArn } from "./ids.js";
+import { type GroupRecord, nameKey, T, type UserRecord } from "./model.js";
+
+/**
+ * Action and resource ARNs of each IAM operation, from the service authorization reference
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_identityandaccessmanagementiam.html).
+ * Resources name the entity with its current path, read from the state; one that does not
+ * exist is named with the path `/` (the operation then answers NoSuchEntity, if allowed).
+ */
+
+type In = Record<string, string | undefined>;
+
+async function pathOf(ctx: RequestContext, table: string, name: string | undefined): Promise<string> {
+  if (!name) return "/";
+  const row = await ctx.transaction((tx) => tx.get<GroupRecord | UserRecord>(table, nameKey(ctx.account, name)));
+  return row?.Path ?? "/";
+}
+
+const group = async (ctx: RequestContext, name: string | undefined) =>
+  groupArn(ctx.account, await pathOf(ctx, T.groups, name), name ?? "");
+
+const user = async (ctx: RequestContext, name: string | undefined) =>
+  userArn(ctx.account, await pathOf(ctx, T.users, name), name ?? "");
+
+/** Without UserName, access key and GetUser calls act on the caller itself. */
+const selfOr = async (ctx: RequestContext, name: string | undefined) =>
+  name === undefined && ctx.principal.type === "user" ? ctx.principal.arn : user(ctx, name);
+
+const on = (action: string, resource: (input: In, ctx: RequestContext) => Promise<string> | string): Authorizer<In> =>
+  async (input, ctx): Promise<Authorization> => ({ action: `iam:${action}`, resources: [await resource(input, ctx)] });
+
+const onGroup = (action: string) => on(action, (i, ctx) => group(ctx, i.GroupName));
+const onUser = (action: string) => on(action, (i, ctx) => user(ctx, i.UserName));
+const onSelfOrUser = (action: string) => on(action, (i, ctx) => selfOr(ctx, i.UserName));
+
+/** Attach/Detach: the entity is the resource; the policy is the iam:PolicyARN condition key. */
+const attach = (action: string, entity: (i: In, ctx: RequestContext) => Promise<string>): Authorizer<In> =>
+  async (input, ctx): Promise<Authorization> => ({
+    action: `iam:${action}`,
+    resources: [await entity(input, ctx)],
+    context: input.PolicyArn ? { "iam:PolicyARN": [input.PolicyArn] } : {},
+  });
+
+/**
+ * A rename or a move needs the permission on the entity under its old name and path, and on
+ * the new ARN (the UpdateGroup seed: Managers -> MGRs needs both).
+ */
+const rename = (action: string, table: string, arnOf: typeof groupArn, nameMember: string, newNameMember: string): Authorizer<In> =>
+  async (input, ctx) => {
+    const path = await pathOf(ctx, table, input[nameMember]);
+    const name = input[nameMember] ?? "";
+    const oldArn = arnOf(ctx.account, path, name);
+    const newArn = arnOf(ctx.account, input.NewPath ?? path, input[newNameMember] ?? name);
+    return { action: `iam:${action}`, resources: oldArn === newArn ? [oldArn] : [oldArn, newArn] };
+  };
+
+export const authorization: Record<string, Authorizer<In>> = {
+  CreateGroup: on("CreateGroup", (i, ctx) => groupArn(ctx.account, i.Path ?? "/", i.GroupName ?? "")),
+  GetGroup: onGroup("GetGroup"),
+  ListGroups: on("ListGroups", (i, ctx) => groupArn(ctx.account, i.PathPrefix ?? "/", "")),
+  UpdateGroup: rename("UpdateGroup", T.groups, groupArn, "GroupName", "NewGroupName"),
+  DeleteGroup: onGroup("DeleteGroup"),
+  AddUserToGroup: onGroup("AddUserToGroup"),
+  RemoveUserFromGroup: onGroup("RemoveUserFromGroup"),
+  PutGroupPolicy: onGroup("PutGroupPolicy"),
+  GetGroupPolicy: onGroup("GetGroupPolicy"),
+  ListGroupPolicies: onGroup("ListGroupPolicies"),
+  DeleteGroupPolicy: onGroup("DeleteGroupPolicy"),
+  AttachGroupPolicy: attach("AttachGroupPolicy", (i, ctx) => group(ctx, i.GroupName)),
+  DetachGroupPolicy: attach("DetachGroupPolicy", (i, ctx) => group(ctx, i.GroupName)),
+  ListAttachedGroupPolicies: onGroup("ListAttachedGroupPolicies"),
+
+  CreateUser: on("CreateUser", (i, ctx) => userArn(ctx.account, i.Path ?? "/", i.UserName ?? "")),
+  GetUser: onSelfOrUser("GetUser"),
+  ListUsers: on("ListUsers", (i, ctx) => userArn(ctx.account, i.PathPrefix ?? "/", "")),
+  UpdateUser: rename("UpdateUser", T.users, userArn, "UserName", "NewUserName"),
+  DeleteUser: onUser("DeleteUser"),
+  ListGroupsForUser: onUser("ListGroupsForUser"),
+  PutUserPolicy: onUser("PutUserPolicy"),
+  GetUserPolicy: onUser("GetUserPolicy"),
+  ListUserPolicies: onUser("ListUserPolicies"),
+  DeleteUserPolicy: onUser("DeleteUserPolicy"),
+  AttachUserPolicy: attach("AttachUserPolicy", (i, ctx) => user(ctx, i.UserName)),
+  DetachUserPolicy: attach("DetachUserPolicy", (i, ctx) => user(ctx, i.UserName)),
+  ListAttachedUserPolicies: onUser("ListAttachedUserPolicies"),
+
+  CreatePolicy: on("CreatePolicy", (i, ctx) => policyArn(ctx.account, i.Path ?? "/", i.PolicyName ?? "")),
+  GetPolicy: on("GetPolicy", (i) => i.PolicyArn ?? ""),
+  DeletePolicy: on("DeletePolicy", (i) => i.PolicyArn ?? ""),
+  // ListPolicies has no resource type.
+  ListPolicies: on("ListPolicies", () => "*"),
+
+  CreateAccessKey: onSelfOrUser("CreateAccessKey"),
+  ListAccessKeys: onSelfOrUser("ListAccessKeys"),
+  UpdateAccessKey: onSelfOrUser("UpdateAccessKey"),
+  DeleteAccessKey: onSelfOrUser("DeleteAccessKey"),
+
+  SimulatePrincipalPolicy: on("SimulatePrincipalPolicy", (i) => i.PolicySourceArn ?? ""),
+  // SimulateCustomPolicy has no resource type.
+  SimulateCustomPolicy: on("SimulateCustomPolicy", () => "*"),
+};

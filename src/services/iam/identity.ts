@@ -1,0 +1,67 @@
+import type { PolicySource } from "../../core/auth/policy.js";
+import type { Credential, IdentitySource, Principal } from "../../core/service.js";
+import type { Transaction } from "../../core/store/store.js";
+import { resolveAccessKey } from "./accessKeys.js";
+import { type AccessKeyRecord, type Attachment, childKey, type InlinePolicy, type Membership, nameKey, type PolicyRecord, T } from "./model.js";
+import { parseIdentityPolicy } from "./policyDocument.js";
+import { UT } from "./userPolicies.js";
+
+/**
+ * What IAM lends the core for `--auth signature|iam`: the secret and status of the keys it
+ * issued, and the identity-based policies of a user. Read at each request, so a change
+ * (a key deactivated, a policy detached) applies to the next one.
+ */
+
+const MANY = 10_000;
+
+/** A stored document as the evaluator wants it; stored documents were checked when written. */
+export function policySource(id: string, type: PolicySource["type"], document: string): PolicySource {
+  let version: unknown;
+  try {
+    version = (JSON.parse(document) as { Version?: unknown }).Version;
+  } catch {
+    version = undefined;
+  }
+  return { id, type, statements: parseIdentityPolicy(document), variables: version === "2012-10-17" };
+}
+
+async function managed(tx: Transaction, account: string, attachments: Array<[string, Attachment]>): Promise<PolicySource[]> {
+  const out: PolicySource[] = [];
+  for (const [, a] of attachments) {
+    const policy = await tx.get<PolicyRecord>(T.policies, nameKey(account, a.PolicyName));
+    if (policy && policy.Arn === a.PolicyArn) out.push(policySource(policy.Arn, "managed", policy.PolicyDocument));
+  }
+  return out;
+}
+
+/** The user's inline and attached policies, then those of each of its groups. */
+export async function userPolicies(tx: Transaction, account: string, userId: string): Promise<PolicySource[]> {
+  const under = childKey(account, userId);
+  const sources: PolicySource[] = [];
+  for (const [, p] of await tx.scan<InlinePolicy>(UT.userPolicies, { prefix: under, limit: MANY })) {
+    sources.push(policySource(p.PolicyName, "user", p.PolicyDocument));
+  }
+  sources.push(...(await managed(tx, account, await tx.scan<Attachment>(UT.userAttached, { prefix: under, limit: MANY }))));
+  for (const [, m] of await tx.scan<Membership>(T.userGroups, { prefix: under, limit: MANY })) {
+    const groupUnder = childKey(account, m.GroupId);
+    for (const [, p] of await tx.scan<InlinePolicy>(T.groupPolicies, { prefix: groupUnder, limit: MANY })) {
+      sources.push(policySource(p.PolicyName, "group", p.PolicyDocument));
+    }
+    sources.push(...(await managed(tx, account, await tx.scan<Attachment>(T.groupAttached, { prefix: groupUnder, limit: MANY }))));
+  }
+  return sources;
+}
+
+export const identity: IdentitySource = {
+  async accessKey(tx, accessKeyId): Promise<Credential | undefined> {
+    const key = await tx.get<AccessKeyRecord>(T.accessKeyIndex, accessKeyId);
+    if (!key) return undefined;
+    const principal = await resolveAccessKey(tx, accessKeyId);
+    return principal && { principal, secretAccessKey: key.SecretAccessKey, active: key.Status === "Active" };
+  },
+
+  async policies(tx, principal: Principal) {
+    if (principal.type !== "user") return [];
+    return userPolicies(tx, principal.account, principal.userId);
+  },
+};

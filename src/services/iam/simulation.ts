@@ -1,0 +1,111 @@
+import type {
+  ContextEntry,
+  EvaluationResult,
+  SimulateCustomPolicyRequest,
+  SimulatePolicyResponse,
+  SimulatePrincipalPolicyRequest,
+} from "@aws-sdk/client-iam";
+import { evaluate, type PolicySource } from "../../core/auth/policy.js";
+import { AwsError } from "../../core/errors.js";
+import type { Handler, RequestContext } from "../../core/service.js";
+import type { Transaction } from "../../core/store/store.js";
+import { policySource, userPolicies } from "./identity.js";
+import { type Attachment, childKey, type InlinePolicy, nameKey, type PolicyRecord, requireGroup, requireUser, T } from "./model.js";
+import * as check from "./validation.js";
+
+/**
+ * The policy simulator, on the evaluation engine `--auth iam` enforces with. Context keys come
+ * only from ContextEntries (the simulator fills none in); the keys statements needed and did
+ * not get are reported in MissingContextValues. One result per action and resource.
+ */
+
+type SimulateInput = Pick<SimulateCustomPolicyRequest, "ActionNames" | "ResourceArns" | "ContextEntries" | "MaxItems" | "Marker">;
+
+function validate(input: SimulateInput & { PolicyInputList?: string[] }) {
+  const v = check.iamValidator();
+  v.required(input.ActionNames, "ActionNames");
+  check.maxItems(v, input.MaxItems);
+  check.marker(v, input.Marker);
+  v.check();
+}
+
+/** The documents given inline, as `PolicyInputList.N` (type `none`), as AWS names them. */
+const inputPolicies = (documents: string[] | undefined): PolicySource[] =>
+  (documents ?? []).map((d, i) => policySource(`PolicyInputList.${i + 1}`, "none", d));
+
+const contextOf = (entries: ContextEntry[] | undefined) =>
+  Object.fromEntries((entries ?? []).filter((e) => e.ContextKeyName).map((e) => [e.ContextKeyName!, e.ContextKeyValues ?? []]));
+
+/** The simulator's policy types: customer managed policies are `user-managed`. */
+const sourceType = (p: PolicySource) => (p.type === "managed" ? "user-managed" : p.type);
+
+function simulate(policies: PolicySource[], input: SimulateInput): SimulatePolicyResponse {
+  const resources = input.ResourceArns?.length ? input.ResourceArns : ["*"];
+  const context = contextOf(input.ContextEntries);
+  const results: EvaluationResult[] = [];
+  for (const action of input.ActionNames ?? []) {
+    for (const resource of resources) {
+      const e = evaluate(policies, { action, resource, context });
+      results.push({
+        EvalActionName: action,
+        EvalResourceName: resource,
+        EvalDecision: e.decision,
+        MatchedStatements: e.matched.map((m) => ({ SourcePolicyId: m.policy.id, SourcePolicyType: sourceType(m.policy) })),
+        MissingContextValues: e.missingContext,
+      });
+    }
+  }
+  // The marker is the offset of the next result: the simulation is recomputed for each page.
+  const start = input.Marker ? Number(Buffer.from(input.Marker, "base64url").toString("utf8")) : 0;
+  if (!Number.isInteger(start) || start < 0 || start > results.length) throw new AwsError("InvalidInput", "Invalid Marker.");
+  const end = start + (input.MaxItems ?? 100);
+  const truncated = end < results.length;
+  return {
+    EvaluationResults: results.slice(start, end),
+    IsTruncated: truncated,
+    ...(truncated ? { Marker: Buffer.from(String(end)).toString("base64url") } : {}),
+  };
+}
+
+async function groupPolicies(tx: Transaction, account: string, groupId: string): Promise<PolicySource[]> {
+  const under = childKey(account, groupId);
+  const out: PolicySource[] = [];
+  for (const [, p] of await tx.scan<InlinePolicy>(T.groupPolicies, { prefix: under, limit: 10_000 })) {
+    out.push(policySource(p.PolicyName, "group", p.PolicyDocument));
+  }
+  for (const [, a] of await tx.scan<Attachment>(T.groupAttached, { prefix: under, limit: 10_000 })) {
+    const policy = await tx.get<PolicyRecord>(T.policies, nameKey(account, a.PolicyName));
+    if (policy && policy.Arn === a.PolicyArn) out.push(policySource(policy.Arn, "managed", policy.PolicyDocument));
+  }
+  return out;
+}
+
+/** The policies in force for a user or group ARN of the caller's account. */
+async function policiesOf(tx: Transaction, ctx: RequestContext, arn: string): Promise<PolicySource[]> {
+  const m = /^arn:aws:iam::(\d{12}):(user|group|role)(\/(?:.*\/)?)([\w+=,.@-]+)$/.exec(arn);
+  if (!m) throw new AwsError("InvalidInput", `Invalid ARN: ${arn}`);
+  const [, account, kind, , name] = m;
+  if (account !== ctx.account || kind === "role") {
+    throw new AwsError("NoSuchEntity", `The ${kind} with name ${name} cannot be found.`);
+  }
+  if (kind === "user") return userPolicies(tx, ctx.account, (await requireUser(tx, ctx.account, name)).UserId);
+  return groupPolicies(tx, ctx.account, (await requireGroup(tx, ctx.account, name)).GroupId);
+}
+
+export const SimulatePrincipalPolicy: Handler<SimulatePrincipalPolicyRequest, SimulatePolicyResponse> = async (input, ctx) => {
+  validate(input);
+  const v = check.iamValidator();
+  check.arn(v, input.PolicySourceArn, "PolicySourceArn");
+  v.check();
+  const extra = inputPolicies(input.PolicyInputList);
+  const stored = await ctx.transaction((tx) => policiesOf(tx, ctx, input.PolicySourceArn!));
+  return simulate([...stored, ...extra], input);
+};
+
+export const SimulateCustomPolicy: Handler<SimulateCustomPolicyRequest, SimulatePolicyResponse> = async (input, ctx) => {
+  validate(input);
+  const v = check.iamValidator();
+  v.required(input.PolicyInputList, "PolicyInputList");
+  v.check();
+  return simulate(inputPolicies(input.PolicyInputList), input);
+};

@@ -1,0 +1,57 @@
+import type { Authorizer, RequestContext } from "../../core/service.js";
+import { aliasArn, findKey, keyArn, parseKeyReference } from "./model.js";
+
+/**
+ * Action and resource ARNs of each KMS operation, from the service authorization reference
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awskeymanagementservice.html).
+ * A key named through an alias is checked as the key it points to.
+ */
+
+type In = Record<string, string | undefined>;
+
+/** The ARN of the key a KeyId/TargetKeyId names (an alias resolved in the state). */
+async function keyResource(ctx: RequestContext, value: string | undefined): Promise<string> {
+  const ref = parseKeyReference(value ?? "", ctx.account, ctx.region);
+  if (ref.kind === "key") return keyArn({ Account: ref.account, Region: ref.region, KeyId: ref.keyId });
+  if (ref.kind === "alias") {
+    const key = await ctx.transaction((tx) => findKey(tx, ctx.account, ctx.region, ref));
+    return key ? keyArn(key) : aliasArn(ref.account, ref.region, ref.aliasName);
+  }
+  return keyArn({ Account: ctx.account, Region: ctx.region, KeyId: value ?? "" });
+}
+
+/** An alias's ARN and the key it points to now (UpdateAlias and DeleteAlias touch both). */
+async function aliasResources(ctx: RequestContext, name: string | undefined): Promise<string[]> {
+  const alias = aliasArn(ctx.account, ctx.region, name ?? "");
+  const ref = parseKeyReference(name ?? "", ctx.account, ctx.region);
+  const key = ref.kind === "alias" ? await ctx.transaction((tx) => findKey(tx, ctx.account, ctx.region, ref)) : undefined;
+  return key ? [alias, keyArn(key)] : [alias];
+}
+
+const onKey = (action: string): Authorizer<In> => async (input, ctx) => ({
+  action: `kms:${action}`,
+  resources: [await keyResource(ctx, input.KeyId)],
+});
+
+const anyResource = (action: string): Authorizer<In> => () => ({ action: `kms:${action}`, resources: ["*"] });
+
+export const authorization: Record<string, Authorizer<In>> = {
+  CreateKey: anyResource("CreateKey"),
+  ListKeys: anyResource("ListKeys"),
+  ListAliases: anyResource("ListAliases"),
+  DescribeKey: onKey("DescribeKey"),
+  EnableKey: onKey("EnableKey"),
+  DisableKey: onKey("DisableKey"),
+  ScheduleKeyDeletion: onKey("ScheduleKeyDeletion"),
+  CancelKeyDeletion: onKey("CancelKeyDeletion"),
+  // The caller needs the permission on the alias and on the key(s) it points to, old and new.
+  CreateAlias: async (input, ctx) => ({
+    action: "kms:CreateAlias",
+    resources: [aliasArn(ctx.account, ctx.region, input.AliasName ?? ""), await keyResource(ctx, input.TargetKeyId)],
+  }),
+  UpdateAlias: async (input, ctx) => ({
+    action: "kms:UpdateAlias",
+    resources: [...(await aliasResources(ctx, input.AliasName)), await keyResource(ctx, input.TargetKeyId)],
+  }),
+  DeleteAlias: async (input, ctx) => ({ action: "kms:DeleteAlias", resources: await aliasResources(ctx, input.AliasName) }),
+};
