@@ -40,7 +40,7 @@ export interface Results {
   machine: { cpu: string; cores: number; memoryGB: number; os: string; node: string; moto?: string; loadAverageAtStart: number; loadAverageAtEnd?: number };
   settings: { concurrency: number; chunkMs: number; rounds: number; warmupMs: number; client: string };
   targets: Array<{ id: string; label: string; kind: string; skipped?: string; services?: string[] }>;
-  startup: Record<string, { runs?: number[]; medianMs?: number; minMs?: number; firstIamCallMs?: number; rssIdleMB?: number; skipped?: string }>;
+  startup: Record<string, { runs?: number[]; medianMs?: number; minMs?: number; firstIamCallMs?: number; rssIdleMB?: number; rssAtFirstAnswerMB?: number; skipped?: string }>;
   throughput: ThroughputRow[];
   scale: Record<
     string,
@@ -165,10 +165,10 @@ export function renderMarkdown(r: Results, svgName: string): { full: string; sum
     const n = t.targets.nubis;
     lines.push(`| ${t.workload} | ${f(n.serverCpuUsPerReq)} | ${f(n.clientCpuUsPerReq)} | ${f(t.targets.ceiling?.serverCpuUsPerReq)} | ${f(t.targets.moto?.serverCpuUsPerReq)} |`);
   }
-  lines.push("", "## Start-up and memory", "", "| target | start-up median (spawn → first API answer) | min | first IAM call after start | idle RSS |", "|---|--:|--:|--:|--:|");
+  lines.push("", "## Start-up and memory", "", "| target | start-up median (spawn → first API answer) | min | first IAM call after start | RSS at first answer (STS) | idle RSS (after STS and IAM calls) |", "|---|--:|--:|--:|--:|--:|");
   for (const [id, s] of Object.entries(r.startup)) {
-    if (s.skipped) lines.push(`| ${id} | skipped: ${s.skipped} ||||`);
-    else lines.push(`| ${id} | ${f(s.medianMs)} ms | ${f(s.minMs)} ms | ${f(s.firstIamCallMs)} ms | ${f(s.rssIdleMB, 1)} MB |`);
+    if (s.skipped) lines.push(`| ${id} | skipped: ${s.skipped} |||||`);
+    else lines.push(`| ${id} | ${f(s.medianMs)} ms | ${f(s.minMs)} ms | ${s.firstIamCallMs === undefined ? "–" : `${f(s.firstIamCallMs)} ms`} | ${f(s.rssAtFirstAnswerMB, 1)} MB | ${f(s.rssIdleMB, 1)} MB |`);
   }
   if (r.startup.ceiling?.medianMs) lines.push("", "The ceiling row is a bare node:http server in plain JavaScript: what Node itself needs to start and idle, the floor for nubis.");
   const startupRatio = ratio(r.startup.moto?.medianMs, r.startup.nubis?.medianMs);

@@ -145,6 +145,7 @@ async function startupPhase(specs: TargetSpec[], results: Results): Promise<Map<
     const times: number[] = [];
     let firstIamMs: number | undefined;
     let rssIdle: number | undefined;
+    let rssReady: number | undefined;
     let failure: string | undefined;
     for (let i = 0; i < runs; i++) {
       const started = await launch(spec);
@@ -154,6 +155,7 @@ async function startupPhase(specs: TargetSpec[], results: Results): Promise<Map<
       }
       times.push(started.startupMs);
       if (i === runs - 1) {
+        rssReady = rssBytes(started.run.proc.pid);
         // The first IAM call after start loads IAM's SDK schemas (lazily, on first use).
         const b = new Build(started.run.ep.host);
         const t = performance.now();
@@ -172,7 +174,7 @@ async function startupPhase(specs: TargetSpec[], results: Results): Promise<Map<
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)];
     const firstIam = Number.isNaN(firstIamMs!) ? undefined : round1(firstIamMs!);
-    results.startup[spec.id] = { runs: times.map(round1), medianMs: round1(median), minMs: round1(times[0]), firstIamCallMs: firstIam, rssIdleMB: mb(rssIdle!) };
+    results.startup[spec.id] = { runs: times.map(round1), medianMs: round1(median), minMs: round1(times[0]), firstIamCallMs: firstIam, rssIdleMB: mb(rssIdle!), rssAtFirstAnswerMB: mb(rssReady!) };
     log(`  ${spec.label}: start-up median ${median.toFixed(0)} ms (min ${times[0].toFixed(0)}, ${runs} runs);${firstIam === undefined ? "" : ` first IAM call ${firstIam} ms;`} idle RSS ${mb(rssIdle!)} MB`);
   }
   return kept;
@@ -206,6 +208,8 @@ async function chunk(t: PerTarget, ms: number, record: boolean) {
 }
 
 const resetCall = (ep: Endpoint) => send(ep, { method: "POST", url: "/moto-api/reset", headers: { host: ep.host, "content-length": "0" }, body: Buffer.alloc(0) });
+
+const closers = new Set<string>();
 
 async function throughputPhase(running: Running[], results: Results) {
   log(`\n== throughput (${CONCURRENCY} in flight, ${ROUNDS} interleaved rounds of ${CHUNK_MS} ms per target)`);
@@ -272,6 +276,10 @@ async function throughputPhase(running: Running[], results: Results) {
         const reply = await send(p.run.ep, req);
         p.source.onReply?.(req, reply);
         const good = p.source.ok ? p.source.ok(reply.status) : reply.status >= 200 && reply.status < 300;
+        if (p.run.spec.kind !== "ceiling" && reply.headers.connection === "close" && !closers.has(p.run.spec.id)) {
+          closers.add(p.run.spec.id);
+          note(`${p.run.spec.label} answers "Connection: close": every request to it opens a new TCP connection (as it does for any client, SDKs included)`);
+        }
         if (!good) failed = `${req.op} answered ${reply.status}: ${reply.body.toString("utf8").slice(0, 200)}`;
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(reply.headers)) {
