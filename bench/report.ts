@@ -113,9 +113,13 @@ export function goals(r: Results): Goal[] {
   return out;
 }
 
+/** Why a row has no moto figure. */
+const motoGap = (t: ThroughputRow) => (t.motoNote && !t.motoNote.startsWith("moto 5") ? "not compared" : "not served by moto");
+
 const mark = (m: boolean | null) => (m === null ? "not measured" : m ? "met" : "**missed**");
 
 export function renderMarkdown(r: Results, svgName: string): { full: string; summary: string } {
+  const mdName = svgName.replace(/\.svg$/, ".md");
   r.goals = goals(r);
   const has = (id: string) => r.throughput.some((t) => t.targets[id]?.rps);
   const sqlite = has("nubis-sqlite");
@@ -196,6 +200,7 @@ export function renderMarkdown(r: Results, svgName: string): { full: string; sum
     for (const n of [...r.notes, ...rowNotes]) lines.push(`- ${n}`);
     lines.push("");
   }
+  lines.push("## For the README", "", "The performance section of README.md, from this run:", "", "```markdown", renderReadme(r, mdName), "```", "");
   lines.push(`Run took ${r.seconds} s. Reproduce with \`npm run bench${r.quick ? " -- --quick" : ""}\`.`, "");
 
   const summary: string[] = ["Goals:"];
@@ -246,7 +251,7 @@ export function renderSvg(r: Results): string {
       const v = t.targets[id]?.rps;
       const y = y0 + i * bar;
       if (!v) {
-        out.push(`<text x="${left + 4}" y="${y + bar - 3}" fill="#999" font-size="10">${id === "moto" ? "not served by moto" : "–"}</text>`);
+        out.push(`<text x="${left + 4}" y="${y + bar - 3}" fill="#999" font-size="10">${id === "moto" ? motoGap(t) : "–"}</text>`);
         return;
       }
       const w = Math.max(1, (v / max) * plot);
@@ -255,5 +260,52 @@ export function renderSvg(r: Results): string {
     });
   });
   out.push("</svg>");
+  return out.join("\n");
+}
+
+/** The README's performance section: the headline ratios, the machine, a link to the report. */
+export function renderReadme(r: Results, mdName: string): string {
+  const m = r.machine;
+  const row = (id: string) => r.throughput.find((t) => t.workload === id && !t.skipped);
+  const out: string[] = [];
+  out.push(
+    "## Performance",
+    "",
+    `Measured by \`npm run bench\` on ${r.date.slice(0, 10)}: ${m.cpu}, ${m.cores} cores, Node ${m.node}${m.moto ? `, moto ${m.moto}` : ""}. ` +
+      `${r.settings.concurrency} requests in flight over keep-alive connections, each signed with SigV4 as the SDK signs it. nubis, moto_server and a bare node:http server ` +
+      "that answers a canned response of the same size (the ceiling) run in interleaved rounds on the same machine, so the ratios are the figures to compare. " +
+      `Full report: [bench/results/${mdName}](bench/results/${mdName}).` +
+      (Math.max(m.loadAverageAtStart, m.loadAverageAtEnd ?? 0) > 1.5
+        ? ` The machine was also running other work (load average about ${Math.round(Math.max(m.loadAverageAtStart, m.loadAverageAtEnd ?? 0))}): absolute rates are lower than on an idle machine.`
+        : ""),
+    "",
+    "| workload | nubis req/s | p99 | nubis ÷ moto_server | nubis ÷ bare node:http |",
+    "|---|--:|--:|--:|--:|",
+  );
+  for (const t of r.throughput.filter((q) => !q.skipped && q.targets.nubis?.rps)) {
+    const n = t.targets.nubis;
+    out.push(`| ${t.workload}${t.mix ? " (" + t.ops.join(", ") + ")" : ""} | ${f(n.rps)} | ${f(n.p99Ms, 1)} ms | ${t.targets.moto?.rps ? x(ratio(n.rps, t.targets.moto.rps)) : motoGap(t)} | ${x(ratio(n.rps, t.targets.ceiling?.rps))} |`);
+  }
+  const s = r.startup;
+  const sc = r.scale.nubis;
+  const steps = sc?.steps ?? [];
+  out.push("", "| | nubis | moto_server | bare node:http |", "|---|--:|--:|--:|");
+  out.push(`| start-up, spawn → first API answer (median) | ${f(s.nubis?.medianMs)} ms | ${f(s.moto?.medianMs)} ms | ${f(s.ceiling?.medianMs)} ms |`);
+  out.push(`| resident memory, idle | ${f(s.nubis?.rssIdleMB)} MB | ${f(s.moto?.rssIdleMB)} MB | ${f(s.ceiling?.rssIdleMB)} MB |`);
+  if (sc?.rssAfterMB) out.push(`| resident memory with ${f(sc.groups)} groups and ${f(sc.users)} users | ${f(sc.rssAfterMB)} MB | | |`);
+  if (steps.length > 1) {
+    const a = steps[0];
+    const z = steps[steps.length - 1];
+    out.push(
+      "",
+      `ListGroups pages cost the same at any size: a middle page of 100 takes ${f(a.middlePage.p50Ms, 2)} ms (p50) with ${f(a.groups)} groups and ${f(z.middlePage.p50Ms, 2)} ms with ${f(z.groups)}.`,
+    );
+  }
+  const sqlite = r.throughput.filter((t) => t.write && t.targets.nubis?.rps && t.targets["nubis-sqlite"]?.rps);
+  if (sqlite.length)
+    out.push(
+      "",
+      `With \`--data-dir\` (SQLite) writes run at ${x(geomean(sqlite.map((t) => t.targets["nubis-sqlite"].rps! / t.targets.nubis.rps!)))} the speed of the memory store (geometric mean over ${sqlite.length} write operations).`,
+    );
   return out.join("\n");
 }
