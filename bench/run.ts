@@ -40,8 +40,8 @@ const ENGINE = opts.client as Engine;
 if (ENGINE !== "raw" && ENGINE !== "http") throw new Error("--client must be raw or http");
 const runLoad = (ep: Endpoint, source: Source, concurrency: number, ms: number) => runLoadWith(ep, source, concurrency, ms, ENGINE);
 const CONCURRENCY = Number(opts.concurrency);
-const CHUNK_MS = quick ? 150 : 700;
-const ROUNDS = quick ? 2 : 3;
+const CHUNK_MS = quick ? 150 : 350;
+const ROUNDS = quick ? 2 : 6;
 const WARM_MS = quick ? 100 : 400;
 const STARTUP_RUNS = quick ? 3 : 7;
 const SCALE_STEPS = quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];
@@ -136,6 +136,13 @@ async function stopTarget(r: Running) {
 // ------------------------------------------------------------------ start-up and idle memory
 
 /** Measures start-up and idle memory; the last process of each target is kept for the throughput phase. */
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * Measures start-up and memory, several times per target (medians): spawn -> first answer, RSS
+ * then, the first IAM call (it loads IAM's schemas) and RSS 300 ms later (idle). The last
+ * process of each target is kept for the throughput phase.
+ */
 async function startupPhase(specs: TargetSpec[], results: Results): Promise<Map<string, Running>> {
   log("\n== start-up and idle memory");
   const kept = new Map<string, Running>();
@@ -143,9 +150,9 @@ async function startupPhase(specs: TargetSpec[], results: Results): Promise<Map<
   for (const spec of specs) {
     const runs = spec.kind === "moto" ? (quick ? 1 : 3) : STARTUP_RUNS;
     const times: number[] = [];
-    let firstIamMs: number | undefined;
-    let rssIdle: number | undefined;
-    let rssReady: number | undefined;
+    const firstIam: number[] = [];
+    const rssIdle: number[] = [];
+    const rssReady: number[] = [];
     let failure: string | undefined;
     for (let i = 0; i < runs; i++) {
       const started = await launch(spec);
@@ -154,28 +161,34 @@ async function startupPhase(specs: TargetSpec[], results: Results): Promise<Map<
         break;
       }
       times.push(started.startupMs);
-      if (i === runs - 1) {
-        rssReady = rssBytes(started.run.proc.pid);
-        // The first IAM call after start loads IAM's SDK schemas (lazily, on first use).
-        const b = new Build(started.run.ep.host);
-        const t = performance.now();
-        await send(started.run.ep, b.iam("ListGroups", { MaxItems: 100 }));
-        firstIamMs = spec.kind === "ceiling" ? Number.NaN : performance.now() - t;
-        await sleep(quick ? 300 : 500);
-        rssIdle = rssBytes(started.run.proc.pid);
-        kept.set(spec.id, started.run);
-      } else await stopTarget(started.run);
+      rssReady.push(rssBytes(started.run.proc.pid));
+      const b = new Build(started.run.ep.host);
+      const t = performance.now();
+      await send(started.run.ep, b.iam("ListGroups", { MaxItems: 100 }));
+      firstIam.push(performance.now() - t);
+      await sleep(300);
+      rssIdle.push(rssBytes(started.run.proc.pid));
+      if (i === runs - 1) kept.set(spec.id, started.run);
+      else await stopTarget(started.run);
     }
     if (failure) {
       note(`${spec.label}: skipped: ${failure}`);
       results.startup[spec.id] = { skipped: failure };
       continue;
     }
-    times.sort((a, b) => a - b);
-    const median = times[Math.floor(times.length / 2)];
-    const firstIam = Number.isNaN(firstIamMs!) ? undefined : round1(firstIamMs!);
-    results.startup[spec.id] = { runs: times.map(round1), medianMs: round1(median), minMs: round1(times[0]), firstIamCallMs: firstIam, rssIdleMB: mb(rssIdle!), rssAtFirstAnswerMB: mb(rssReady!) };
-    log(`  ${spec.label}: start-up median ${median.toFixed(0)} ms (min ${times[0].toFixed(0)}, ${runs} runs);${firstIam === undefined ? "" : ` first IAM call ${firstIam} ms;`} idle RSS ${mb(rssIdle!)} MB`);
+    const s = {
+      runs: times.map(round1),
+      medianMs: round1(median(times)),
+      minMs: round1(Math.min(...times)),
+      firstIamCallMs: spec.kind === "ceiling" ? undefined : round1(median(firstIam)),
+      rssIdleMB: mb(median(rssIdle)),
+      rssAtFirstAnswerMB: mb(median(rssReady)),
+      rssIdleRunsMB: rssIdle.map(mb),
+    };
+    results.startup[spec.id] = s;
+    log(
+      `  ${spec.label}: start-up median ${s.medianMs} ms (min ${s.minMs}, ${runs} runs);${s.firstIamCallMs === undefined ? "" : ` first IAM call ${s.firstIamCallMs} ms;`} idle RSS ${s.rssIdleMB} MB (median)`,
+    );
   }
   return kept;
 }
@@ -343,6 +356,7 @@ function summarize(p: PerTarget): TargetResult {
     serverCpuUsPerReq: round1(p.serverCpuUs / n),
     clientCpuUsPerReq: round1(p.results.reduce((a, r) => a + r.clientCpuUs, 0) / n),
     builtDuringRunPct: round1((100 * p.results.reduce((a, r) => a + r.builtDuringRun, 0)) / n),
+    roundsRps: p.results.map((r) => Math.round(r.requests / r.seconds)),
   };
 }
 
