@@ -161,8 +161,7 @@ describe("UpdateAnycastIpList", () => {
 
   it("answers the If-Match errors and EntityNotFound with the state unchanged", async () => {
     const { id, etag } = await createList();
-    // A model-required If-Match missing: the core's validation error (see connectionGroups.test.ts).
-    await refused(() => client().send(new UpdateAnycastIpListCommand({ Id: id, IfMatch: undefined })), "InvalidArgument", 400);
+    await refused(() => client().send(new UpdateAnycastIpListCommand({ Id: id, IfMatch: undefined })), "InvalidIfMatchVersion", 400);
     await refused(() => client().send(new UpdateAnycastIpListCommand({ Id: id, IfMatch: " " })), "InvalidIfMatchVersion", 400);
     await refused(() => client().send(new UpdateAnycastIpListCommand({ Id: id, IfMatch: "E0000000000000" })), "PreconditionFailed", 412);
     await refused(() => client().send(new UpdateAnycastIpListCommand({ Id: "aip_000000000000000000000000000", IfMatch: etag })), "EntityNotFound", 404);
@@ -195,7 +194,7 @@ describe("DeleteAnycastIpList", () => {
 
   it("answers the If-Match errors and EntityNotFound with the state unchanged, and frees the name", async () => {
     const { id, etag } = await createList({ Name: "reuse" });
-    await refused(() => client().send(new DeleteAnycastIpListCommand({ Id: id, IfMatch: undefined })), "InvalidArgument", 400);
+    await refused(() => client().send(new DeleteAnycastIpListCommand({ Id: id, IfMatch: undefined })), "InvalidIfMatchVersion", 400);
     await refused(() => client().send(new DeleteAnycastIpListCommand({ Id: id, IfMatch: " " })), "InvalidIfMatchVersion", 400);
     await refused(() => client().send(new DeleteAnycastIpListCommand({ Id: id, IfMatch: "E0000000000000" })), "PreconditionFailed", 412);
     await refused(() => client().send(new DeleteAnycastIpListCommand({ Id: "aip_000000000000000000000000000", IfMatch: etag })), "EntityNotFound", 404);

@@ -43,12 +43,8 @@ async function createGroup(input: Partial<CreateConnectionGroupRequest> = {}, c:
   return { id: out.ConnectionGroup!.Id!, etag: out.ETag!, group: out.ConnectionGroup!, out };
 }
 
-/**
- * If-Match is a required member of these operations in the model (botocore and the AWS CLI refuse
- * to send without it), so the core's required-member check answers first, with the service's
- * validation error, before the handler's InvalidIfMatchVersion; a blank If-Match reaches it.
- */
-const MISSING_IF_MATCH = "InvalidArgument";
+/** If-Match is required in the model (botocore and the AWS CLI refuse to send without it); a raw or JS SDK call without it gets CloudFront's answer. */
+const MISSING_IF_MATCH = "InvalidIfMatchVersion";
 
 const get = (identifier: string) => client().send(new GetConnectionGroupCommand({ Identifier: identifier }));
 const deployed = (id: string) => until(() => get(id), (g) => g.ConnectionGroup!.Status === "Deployed");

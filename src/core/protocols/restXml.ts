@@ -93,19 +93,21 @@ export const restXml: Protocol = {
       if (error instanceof BindingError) throw new AwsError(service.def.validationErrorCode, error.message, 400);
       throw error;
     }
+    const missing = missingRequired(operation.input, input);
+    if (!missing.length) return input;
     const ns = NormalizedSchema.of(operation.input as never);
-    for (const [name, member] of ns.structIterator()) {
+    const problems = new Validator(service.def.validationErrorCode);
+    for (const path of missing) {
+      const traits = ns.isStructSchema() && !path.includes(".") ? ns.getMemberSchema(path).getMergedTraits() : {};
       // A required payload sent with no body at all: CloudFront's MissingBody.
-      if (member.getMergedTraits().httpPayload && input[name] === undefined && missingRequired(operation.input, input).includes(name)) {
+      if (traits.httpPayload) {
         throw new AwsError("MissingBody", "This operation requires a body. Ensure that the body is present and the Content-Type header is set.", 400);
       }
+      // Required headers are the service's to refuse: CloudFront answers a missing If-Match
+      // with InvalidIfMatchVersion, not a validation error.
+      if (!traits.httpHeader) problems.required(undefined, path);
     }
-    const missing = missingRequired(operation.input, input);
-    if (missing.length) {
-      const v = new Validator(service.def.validationErrorCode);
-      for (const path of missing) v.required(undefined, path);
-      v.check();
-    }
+    problems.check();
     return input;
   },
 
