@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { CloudFrontClient, ListPublicKeysCommand } from "@aws-sdk/client-cloudfront";
+import { CloudFrontClient, CreateConnectionGroupCommand, GetConnectionGroupCommand, ListPublicKeysCommand, ListTagsForResourceCommand } from "@aws-sdk/client-cloudfront";
 import {
   CreateGroupCommand,
   DeleteGroupCommand,
@@ -13,7 +13,7 @@ import {
   PutUserPolicyCommand,
   UpdateGroupCommand,
 } from "@aws-sdk/client-iam";
-import { KMSClient, ListKeysCommand } from "@aws-sdk/client-kms";
+import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, KMSClient, ListKeysCommand } from "@aws-sdk/client-kms";
 import { DescribeKeyRegistrationCommand, QuickSightClient } from "@aws-sdk/client-quicksight";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { awsCliMissing, boto3, boto3Missing, clientConfig, failure, useServer } from "../harness.js";
@@ -33,10 +33,11 @@ const deny = (action: string | string[], resource: string | string[] = "*", extr
 /** A fresh user holding `statements` as its inline policy. */
 const userWith = (...statements: object[]) => userWithKey(iam(), unique("u"), policy(...statements));
 
+/** AWS's message; an action without resource types ("*") names no resource. */
 const notAllowed = (user: string, action: string, resource: string) =>
-  `User: arn:aws:iam::${ACCOUNT}:user/${user} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`;
+  `User: arn:aws:iam::${ACCOUNT}:user/${user} is not authorized to perform: ${action}${resource === "*" ? "" : ` on resource: ${resource}`} because no identity-based policy allows the ${action} action`;
 const explicitlyDenied = (user: string, action: string, resource: string) =>
-  `User: arn:aws:iam::${ACCOUNT}:user/${user} is not authorized to perform: ${action} on resource: ${resource} with an explicit deny in an identity-based policy`;
+  `User: arn:aws:iam::${ACCOUNT}:user/${user} is not authorized to perform: ${action}${resource === "*" ? "" : ` on resource: ${resource}`} with an explicit deny in an identity-based policy`;
 
 async function denied(promise: Promise<unknown>, message?: string) {
   const error = await failure(promise);
@@ -187,7 +188,7 @@ describe("--auth iam: each protocol's AccessDenied", () => {
     const k = await failure(kms(creds).send(new ListKeysCommand({})));
     assert.equal(k.name, "AccessDeniedException");
     assert.equal(k.$metadata.httpStatusCode, 400);
-    assert.equal(k.message, notAllowed(name, "kms:ListKeys", "*"));
+    assert.equal(k.message, `User: arn:aws:iam::${ACCOUNT}:user/${name} is not authorized to perform: kms:ListKeys because no identity-based policy allows the kms:ListKeys action`);
     const q = await failure(new QuickSightClient(clientConfig(endpoint(), "us-east-1", creds)).send(new DescribeKeyRegistrationCommand({ AwsAccountId: ACCOUNT })));
     assert.equal(q.name, "AccessDeniedException");
     assert.equal(q.$metadata.httpStatusCode, 401);
@@ -195,6 +196,38 @@ describe("--auth iam: each protocol's AccessDenied", () => {
     assert.equal(c.name, "AccessDenied");
     assert.equal(c.$metadata.httpStatusCode, 403);
     assert.equal(c.message, notAllowed(name, "cloudfront:ListPublicKeys", "*"));
+  });
+});
+
+describe("--auth iam: resource-level permissions beyond IAM", () => {
+  it("KMS: allowed on one key; the key named through its alias is checked, another key is refused", async () => {
+    const root = kms(ROOT);
+    const a = (await root.send(new CreateKeyCommand({}))).KeyMetadata!;
+    const b = (await root.send(new CreateKeyCommand({}))).KeyMetadata!;
+    const alias = `alias/${unique("k")}`;
+    await root.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: a.KeyId }));
+    const name = unique("kmsuser");
+    const creds = await userWithKey(iam(), name, policy(allow("kms:DescribeKey", a.Arn!)));
+    assert.equal((await kms(creds).send(new DescribeKeyCommand({ KeyId: a.KeyId }))).KeyMetadata!.Arn, a.Arn);
+    assert.equal((await kms(creds).send(new DescribeKeyCommand({ KeyId: alias }))).KeyMetadata!.Arn, a.Arn);
+    const e = await failure(kms(creds).send(new DescribeKeyCommand({ KeyId: b.KeyId })));
+    assert.equal(e.name, "AccessDeniedException");
+    assert.equal(e.message, notAllowed(name, "kms:DescribeKey", b.Arn!));
+  });
+
+  it("CloudFront: a connection group by id or name, and its tags, on its ARN", async () => {
+    const cf = (creds: Creds) => new CloudFrontClient(clientConfig(endpoint(), "us-east-1", creds));
+    const groupName = unique("cg");
+    const group = (await cf(ROOT).send(new CreateConnectionGroupCommand({ Name: groupName }))).ConnectionGroup!;
+    const other = (await cf(ROOT).send(new CreateConnectionGroupCommand({ Name: unique("cg") }))).ConnectionGroup!;
+    const creds = await userWith(allow(["cloudfront:GetConnectionGroup", "cloudfront:ListTagsForResource"], group.Arn!));
+    assert.equal((await cf(creds).send(new GetConnectionGroupCommand({ Identifier: group.Id }))).ConnectionGroup!.Id, group.Id);
+    assert.equal((await cf(creds).send(new GetConnectionGroupCommand({ Identifier: groupName }))).ConnectionGroup!.Id, group.Id);
+    assert.ok((await cf(creds).send(new ListTagsForResourceCommand({ Resource: group.Arn }))).Tags);
+    const e = await failure(cf(creds).send(new GetConnectionGroupCommand({ Identifier: other.Id })));
+    assert.equal(e.name, "AccessDenied");
+    assert.match(e.message, new RegExp(`on resource: ${other.Arn!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} because`));
+    assert.equal((await failure(cf(creds).send(new ListTagsForResourceCommand({ Resource: other.Arn })))).name, "AccessDenied");
   });
 });
 

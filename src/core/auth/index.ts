@@ -82,11 +82,13 @@ export async function authorize(
   const facts = { ...globalContext(ctx, sourceIp), ...context };
   for (const resource of resources) {
     const { decision } = evaluate(policies, { action, resource, context: facts });
-    if (decision === "explicitDeny") {
-      throw denied(`User: ${p.arn} is not authorized to perform: ${action} on resource: ${resource} with an explicit deny in an identity-based policy`);
-    }
-    if (decision === "implicitDeny") {
-      throw denied(`User: ${p.arn} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`);
-    }
+    if (decision === "allowed") continue;
+    // AWS names no resource for an action without resource types (its docs' ListRepositories example).
+    const what = `User: ${p.arn} is not authorized to perform: ${action}${resource === "*" ? "" : ` on resource: ${resource}`}`;
+    throw denied(
+      decision === "explicitDeny"
+        ? `${what} with an explicit deny in an identity-based policy`
+        : `${what} because no identity-based policy allows the ${action} action`,
+    );
   }
 }
