@@ -82,10 +82,14 @@ export function goals(r: Results): Goal[] {
   if (shared.length) {
     const ratios = shared.map((t) => ({ w: t.workload, r: t.targets.nubis.rps! / t.targets.moto.rps! }));
     const min = ratios.reduce((a, b) => (b.r < a.r ? b : a));
+    const cpu = shared.filter((t) => t.targets.nubis.serverCpuUsPerReq && t.targets.moto.serverCpuUsPerReq);
     out.push({
       goal: "≥ 20× moto's throughput on the operations both serve",
       measured: `${x(geomean(ratios.map((q) => q.r)))} geometric mean over ${ratios.length} operations; lowest ${x(min.r)} (${min.w})`,
       met: ratios.every((q) => q.r >= 20),
+      note: cpu.length
+        ? `by server CPU per request, moto costs ${x(geomean(cpu.map((t) => t.targets.moto.serverCpuUsPerReq! / t.targets.nubis.serverCpuUsPerReq!)))} what nubis does (geometric mean)`
+        : undefined,
     });
   } else out.push({ goal: "≥ 20× moto's throughput on the operations both serve", measured: "moto not measured", met: null });
   const mix = r.throughput.find((t) => t.workload === "iam.mix");
@@ -223,7 +227,7 @@ export function renderMarkdown(r: Results, svgName: string): { full: string; sum
   lines.push(`Run took ${r.seconds} s. Reproduce with \`npm run bench${r.quick ? " -- --quick" : ""}\`.`, "");
 
   const summary: string[] = ["Goals:"];
-  for (const g of r.goals) summary.push(`  [${g.met === null ? " ? " : g.met ? " ok" : "MISS"}] ${g.goal}: ${g.measured}`);
+  for (const g of r.goals) summary.push(`  [${g.met === null ? " ? " : g.met ? " ok" : "MISS"}] ${g.goal}: ${g.measured}${g.note ? ` (${g.note})` : ""}`);
   summary.push("", "Throughput (req/s)        nubis     moto  nubis/moto   ceiling  nubis/ceiling");
   for (const t of r.throughput) {
     if (t.skipped) {

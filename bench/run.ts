@@ -9,10 +9,11 @@
  * Writes bench/results/<date>.json and .md (+ .svg) and prints a summary.
  *
  * Options: --quick, --concurrency N (32), --only SUBSTRING (workload ids), --targets a,b,
- * --skip-scale, --skip-startup, --no-build, --client raw|http (the load generator's engine).
+ * --skip-scale, --skip-startup, --no-build, --client raw|http (the load generator's engine),
+ * --render results/X.json (write X.md and X.svg again from X.json, without running anything).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem, release } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -32,6 +33,7 @@ const { values: opts } = parseArgs({
     "skip-startup": { type: "boolean", default: false },
     "no-build": { type: "boolean", default: false },
     client: { type: "string", default: "raw" },
+    render: { type: "string" },
   },
 });
 
@@ -474,7 +476,19 @@ function machine() {
   };
 }
 
+/** Writes the .md and .svg again from a results .json (after a change to the report's format). */
+function rerender(file: string) {
+  const results = JSON.parse(readFileSync(file, "utf8")) as Results;
+  const base = file.replace(/\.json$/, "");
+  const name = base.slice(base.lastIndexOf("/") + 1);
+  const md = renderMarkdown(results, `${name}.svg`);
+  writeFileSync(`${base}.md`, md.full);
+  writeFileSync(`${base}.svg`, renderSvg(results));
+  log(md.summary);
+}
+
 async function main() {
+  if (opts.render) return rerender(opts.render);
   const t0 = Date.now();
   const only = opts.targets?.split(",");
   const specs = allTargets.filter((t) => !only || only.includes(t.id));
