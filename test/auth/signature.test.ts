@@ -225,6 +225,15 @@ describe("--auth signature: presigned URLs", () => {
     assert.match(e.message!, /^Signature expired/);
   });
 
+  it("a presigned URL is held to the clock-skew window whatever its X-Amz-Expires (STS: 15 minutes)", async () => {
+    const url = await presignedUrl(endpoint(), "sts", ROOT, { query: stsQuery }, 3600, new Date(Date.now() - 20 * 60_000));
+    const res = await fetch(url);
+    assert.equal(res.status, 403);
+    assert.match(xmlError(await res.text()).message!, /^Signature expired: .* - 15 min\.\)$/);
+    const recent = await presignedUrl(endpoint(), "sts", ROOT, { query: stsQuery }, 3600, new Date(Date.now() - 10 * 60_000));
+    assert.equal((await fetch(recent)).status, 200);
+  });
+
   it("a presigned IAM ListGroups with a changed parameter or a wrong secret is refused", async () => {
     const url = await presignedUrl(endpoint(), "iam", ROOT, { query: { Action: "ListGroups", Version: "2010-05-08" } }, 300);
     assert.equal((await fetch(url)).status, 200);

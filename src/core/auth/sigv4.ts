@@ -189,9 +189,8 @@ function parseAmzDate(text: string): Date | undefined {
 }
 
 /**
- * The request's time against the server's: the clock-skew window (5 minutes on most services,
- * 15 on IAM/STS) for a signed request; for a presigned URL, not before its date (within the
- * window) and not after its date plus X-Amz-Expires.
+ * The request's time against the server's: within the clock-skew window (5 minutes on most
+ * services, 15 on IAM/STS) either way; a presigned URL also not after its date plus X-Amz-Expires.
  */
 export function checkTime(signed: SignedRequest, now: Date, windowMinutes: number): void {
   const t = parseAmzDate(signed.amzDate);
@@ -212,14 +211,12 @@ export function checkTime(signed: SignedRequest, now: Date, windowMinutes: numbe
       `Signature not yet current: ${signed.amzDate} is still later than ${amzDateOf(new Date(now.getTime() + window))} (${nowText} + ${windowMinutes} min.)`,
     );
   }
-  if (signed.presigned) {
-    const end = t.getTime() + signed.expires! * 1000;
-    if (now.getTime() > end) {
-      // unconfirmed: the wording AWS's query and JSON services use for an expired presigned URL.
-      throw new AuthProblem("expired", `Signature expired: ${signed.amzDate} is now earlier than ${nowText} (${signed.amzDate} + ${signed.expires} sec.)`);
-    }
-    return;
+  if (signed.presigned && now.getTime() > t.getTime() + signed.expires! * 1000) {
+    // unconfirmed: the wording AWS's query and JSON services use for an expired presigned URL.
+    throw new AuthProblem("expired", `Signature expired: ${signed.amzDate} is now earlier than ${nowText} (${signed.amzDate} + ${signed.expires} sec.)`);
   }
+  // A presigned URL too: services other than S3 hold it to the skew window whatever its
+  // X-Amz-Expires (STS presigned calls live 15 minutes: aws/aws-sdk-go#2167).
   if (t.getTime() < now.getTime() - window) {
     throw new AuthProblem(
       "expired",
