@@ -304,6 +304,18 @@ describe("--auth iam: policy language edge cases (an allow and a deny each)", ()
     assert.match((await failure(kms(creds, "us-west-2").send(new ListKeysCommand({})))).message, /because no identity-based policy allows/);
   });
 
+  it("aws:PrincipalAccount, aws:userid (StringLike AIDA*) and aws:username (StringEqualsIgnoreCase)", async () => {
+    const mine = await userWith(allow("iam:ListGroups", "*", { Condition: { StringEquals: { "aws:PrincipalAccount": ACCOUNT }, StringLike: { "aws:userid": "AIDA*" } } }));
+    const other = await userWith(allow("iam:ListGroups", "*", { Condition: { StringEquals: { "aws:PrincipalAccount": "111122223333" } } }));
+    const name = unique("Casey");
+    const upper = await userWithKey(iam(), name, policy(allow("iam:ListGroups", "*", { Condition: { StringEqualsIgnoreCase: { "aws:username": name.toUpperCase() } } })));
+    const notMe = await userWith(allow("iam:ListGroups", "*", { Condition: { StringEqualsIgnoreCase: { "aws:username": "someone-else" } } }));
+    assert.ok((await iam(mine).send(new ListGroupsCommand({}))).Groups);
+    await denied(iam(other).send(new ListGroupsCommand({})));
+    assert.ok((await iam(upper).send(new ListGroupsCommand({}))).Groups);
+    await denied(iam(notMe).send(new ListGroupsCommand({})));
+  });
+
   it("StringLike and ArnLike on aws:PrincipalArn", async () => {
     const like = await userWith(allow("iam:ListGroups", "*", { Condition: { StringLike: { "aws:PrincipalArn": "arn:aws:iam::*:user/u*" } } }));
     const arnLike = await userWith(allow("iam:ListGroups", "*", { Condition: { ArnLike: { "aws:PrincipalArn": "arn:aws:iam::*:user/nope*" } } }));
