@@ -46,6 +46,8 @@ export interface Authorization {
   context?: Record<string, string[]>;
   /** Allowed whatever the policies say (sts:GetCallerIdentity needs no permission). */
   noPermissionRequired?: boolean;
+  /** Further actions the call needs (tags on a create also need the tagging action). */
+  also?: Array<{ action: string; resources: string[] }>;
 }
 
 /** Declares an operation's authorization; may read the state (a group's current path). */

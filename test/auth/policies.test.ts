@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { CloudFrontClient, CreateConnectionGroupCommand, GetConnectionGroupCommand, ListPublicKeysCommand, ListTagsForResourceCommand } from "@aws-sdk/client-cloudfront";
 import {
   CreateGroupCommand,
+  CreateUserCommand,
   DeleteGroupCommand,
   DeleteUserPolicyCommand,
   GetGroupCommand,
@@ -228,6 +229,29 @@ describe("--auth iam: resource-level permissions beyond IAM", () => {
     assert.equal(e.name, "AccessDenied");
     assert.match(e.message, new RegExp(`on resource: ${other.Arn!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} because`));
     assert.equal((await failure(cf(creds).send(new ListTagsForResourceCommand({ Resource: other.Arn })))).name, "AccessDenied");
+  });
+});
+
+describe("--auth iam: tags on a create need the tagging action too", () => {
+  it("CreateUser with Tags needs iam:TagUser; without Tags it does not", async () => {
+    const name = unique("creator");
+    const creds = await userWithKey(iam(), name, policy(allow("iam:CreateUser")));
+    await iam(creds).send(new CreateUserCommand({ UserName: unique("plainuser") }));
+    const tagged = unique("taggeduser");
+    await denied(
+      iam(creds).send(new CreateUserCommand({ UserName: tagged, Tags: [{ Key: "team", Value: "a" }] })),
+      notAllowed(name, "iam:TagUser", `arn:aws:iam::${ACCOUNT}:user/${tagged}`),
+    );
+    await iam().send(new PutUserPolicyCommand({ UserName: name, PolicyName: "inline", PolicyDocument: policy(allow(["iam:CreateUser", "iam:TagUser"])) }));
+    await iam(creds).send(new CreateUserCommand({ UserName: tagged, Tags: [{ Key: "team", Value: "a" }] }));
+  });
+
+  it("KMS CreateKey with Tags needs kms:TagResource", async () => {
+    const creds = await userWith(allow("kms:CreateKey"));
+    assert.ok((await kms(creds).send(new CreateKeyCommand({}))).KeyMetadata);
+    const e = await failure(kms(creds).send(new CreateKeyCommand({ Tags: [{ TagKey: "a", TagValue: "b" }] })));
+    assert.equal(e.name, "AccessDeniedException");
+    assert.match(e.message, /kms:TagResource because no identity-based policy allows the kms:TagResource action$/);
   });
 });
 

@@ -73,22 +73,24 @@ export async function authorize(
       `User: ${p.arn} is not authorized to perform: ${def.signingName}:${ctx.operation} because nubis has no authorization declaration for ${def.title} ${ctx.operation}`,
     );
   }
-  const { action, resources, context = {}, noPermissionRequired } = await declare(input, ctx);
-  if (noPermissionRequired) return;
+  const declared = await declare(input, ctx);
+  if (declared.noPermissionRequired) return;
+  const facts = { ...globalContext(ctx, sourceIp), ...declared.context };
   const policies: PolicySource[] = [];
   for (const s of services) {
     if (s.identity) policies.push(...(await store.transaction((tx) => s.identity!.policies(tx, p))));
   }
-  const facts = { ...globalContext(ctx, sourceIp), ...context };
-  for (const resource of resources) {
-    const { decision } = evaluate(policies, { action, resource, context: facts });
-    if (decision === "allowed") continue;
-    // AWS names no resource for an action without resource types (its docs' ListRepositories example).
-    const what = `User: ${p.arn} is not authorized to perform: ${action}${resource === "*" ? "" : ` on resource: ${resource}`}`;
-    throw denied(
-      decision === "explicitDeny"
-        ? `${what} with an explicit deny in an identity-based policy`
-        : `${what} because no identity-based policy allows the ${action} action`,
-    );
+  for (const { action, resources } of [declared, ...(declared.also ?? [])]) {
+    for (const resource of resources) {
+      const { decision } = evaluate(policies, { action, resource, context: facts });
+      if (decision === "allowed") continue;
+      // AWS names no resource for an action without resource types (its docs' ListRepositories example).
+      const what = `User: ${p.arn} is not authorized to perform: ${action}${resource === "*" ? "" : ` on resource: ${resource}`}`;
+      throw denied(
+        decision === "explicitDeny"
+          ? `${what} with an explicit deny in an identity-based policy`
+          : `${what} because no identity-based policy allows the ${action} action`,
+      );
+    }
   }
 }

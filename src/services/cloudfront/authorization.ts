@@ -19,6 +19,13 @@ const ANYCAST_IP_LIST = "anycast-ip-list";
 const onResource = (action: string, type: string, id: (input: In, ctx: RequestContext) => string | Promise<string>): Authorizer<In> =>
   async (input, ctx) => ({ action: `cloudfront:${action}`, resources: [arnOf(ctx.account, type, await id(input, ctx))] });
 
+/** A create with tags also needs cloudfront:TagResource (the service authorization reference). */
+const create = (action: string, type: string): Authorizer<In> => (input, ctx) => {
+  const arn = arnOf(ctx.account, type, "*");
+  const tagged = ((input as { Tags?: { Items?: unknown[] } }).Tags?.Items?.length ?? 0) > 0;
+  return { action: `cloudfront:${action}`, resources: [arn], ...(tagged ? { also: [{ action: "cloudfront:TagResource", resources: [arn] }] } : {}) };
+};
+
 /** GetConnectionGroup takes an id or a name; GetConnectionGroupByRoutingEndpoint an endpoint. */
 const lookup = (table: string, value: string | undefined, ctx: RequestContext) =>
   ctx.transaction((tx) => tx.get<string>(table, key(ctx.account, value ?? "")));
@@ -44,7 +51,7 @@ export const authorization: Record<string, Authorizer<In>> = {
   // Lists the distributions that use a key group: the distribution listing action.
   ListDistributionsByKeyGroup: anyResource("ListDistributionsByKeyGroup"),
 
-  CreateConnectionGroup: onResource("CreateConnectionGroup", CONNECTION_GROUP, () => "*"),
+  CreateConnectionGroup: create("CreateConnectionGroup", CONNECTION_GROUP),
   GetConnectionGroup: onResource("GetConnectionGroup", CONNECTION_GROUP, connectionGroupId),
   GetConnectionGroupByRoutingEndpoint: onResource("GetConnectionGroupByRoutingEndpoint", CONNECTION_GROUP, async (i, ctx) =>
     (await lookup(T.routingEndpoints, i.RoutingEndpoint?.toLowerCase(), ctx)) ?? "*"),
@@ -52,7 +59,7 @@ export const authorization: Record<string, Authorizer<In>> = {
   UpdateConnectionGroup: onResource("UpdateConnectionGroup", CONNECTION_GROUP, (i) => i.Id ?? ""),
   DeleteConnectionGroup: onResource("DeleteConnectionGroup", CONNECTION_GROUP, (i) => i.Id ?? ""),
 
-  CreateAnycastIpList: onResource("CreateAnycastIpList", ANYCAST_IP_LIST, () => "*"),
+  CreateAnycastIpList: create("CreateAnycastIpList", ANYCAST_IP_LIST),
   GetAnycastIpList: onResource("GetAnycastIpList", ANYCAST_IP_LIST, (i) => i.Id ?? ""),
   ListAnycastIpLists: anyResource("ListAnycastIpLists"),
   UpdateAnycastIpList: onResource("UpdateAnycastIpList", ANYCAST_IP_LIST, (i) => i.Id ?? ""),

@@ -34,6 +34,14 @@ const onGroup = (action: string) => on(action, (i, ctx) => group(ctx, i.GroupNam
 const onUser = (action: string) => on(action, (i, ctx) => user(ctx, i.UserName));
 const onSelfOrUser = (action: string) => on(action, (i, ctx) => selfOr(ctx, i.UserName));
 
+/** A create that carries tags also needs the tagging action on the new entity (iam:TagUser). */
+const create = (action: string, tagAction: string, arn: (i: In, ctx: RequestContext) => string): Authorizer<In> =>
+  (input, ctx): Authorization => {
+    const resource = arn(input, ctx);
+    const tagged = ((input as { Tags?: unknown[] }).Tags?.length ?? 0) > 0;
+    return { action: `iam:${action}`, resources: [resource], ...(tagged ? { also: [{ action: `iam:${tagAction}`, resources: [resource] }] } : {}) };
+  };
+
 /** Attach/Detach: the entity is the resource; the policy is the iam:PolicyARN condition key. */
 const attach = (action: string, entity: (i: In, ctx: RequestContext) => Promise<string>): Authorizer<In> =>
   async (input, ctx): Promise<Authorization> => ({
@@ -71,7 +79,7 @@ export const authorization: Record<string, Authorizer<In>> = {
   DetachGroupPolicy: attach("DetachGroupPolicy", (i, ctx) => group(ctx, i.GroupName)),
   ListAttachedGroupPolicies: onGroup("ListAttachedGroupPolicies"),
 
-  CreateUser: on("CreateUser", (i, ctx) => userArn(ctx.account, i.Path ?? "/", i.UserName ?? "")),
+  CreateUser: create("CreateUser", "TagUser", (i, ctx) => userArn(ctx.account, i.Path ?? "/", i.UserName ?? "")),
   GetUser: onSelfOrUser("GetUser"),
   ListUsers: on("ListUsers", (i, ctx) => userArn(ctx.account, i.PathPrefix ?? "/", "")),
   UpdateUser: rename("UpdateUser", T.users, userArn, "UserName", "NewUserName"),
@@ -85,7 +93,7 @@ export const authorization: Record<string, Authorizer<In>> = {
   DetachUserPolicy: attach("DetachUserPolicy", (i, ctx) => user(ctx, i.UserName)),
   ListAttachedUserPolicies: onUser("ListAttachedUserPolicies"),
 
-  CreatePolicy: on("CreatePolicy", (i, ctx) => policyArn(ctx.account, i.Path ?? "/", i.PolicyName ?? "")),
+  CreatePolicy: create("CreatePolicy", "TagPolicy", (i, ctx) => policyArn(ctx.account, i.Path ?? "/", i.PolicyName ?? "")),
   GetPolicy: on("GetPolicy", (i) => i.PolicyArn ?? ""),
   DeletePolicy: on("DeletePolicy", (i) => i.PolicyArn ?? ""),
   // ListPolicies has no resource type.

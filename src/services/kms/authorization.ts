@@ -36,7 +36,12 @@ const onKey = (action: string): Authorizer<In> => async (input, ctx) => ({
 const anyResource = (action: string): Authorizer<In> => () => ({ action: `kms:${action}`, resources: ["*"] });
 
 export const authorization: Record<string, Authorizer<In>> = {
-  CreateKey: anyResource("CreateKey"),
+  // Tags on CreateKey also need kms:TagResource (KMS's CreateKey reference).
+  CreateKey: (input) => ({
+    action: "kms:CreateKey",
+    resources: ["*"],
+    ...((input as { Tags?: unknown[] }).Tags?.length ? { also: [{ action: "kms:TagResource", resources: ["*"] }] } : {}),
+  }),
   ListKeys: anyResource("ListKeys"),
   ListAliases: anyResource("ListAliases"),
   DescribeKey: onKey("DescribeKey"),
