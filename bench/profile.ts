@@ -88,7 +88,7 @@ for (const n of profile.nodes) {
   const mod = functionName === "(idle)" ? "(idle)" : functionName === "(garbage collector)" ? "(garbage collector)" : moduleOf(url);
   byModule.set(mod, (byModule.get(mod) ?? 0) + h);
 }
-// Inclusive time of nubis's own functions (dist/src): what each stage costs with what it calls.
+// Inclusive time of nubis's own functions (the dist/ bundle): what each stage costs with what it calls.
 const parent = new Map<number, number>();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -98,7 +98,7 @@ for (const [id, h] of hits) {
   const seen = new Set<string>();
   for (let n = byId.get(id); n; n = byId.get(parent.get(n.id) ?? -1)) {
     const { functionName, url, lineNumber } = n.callFrame;
-    if (!url.includes("/dist/src/")) continue;
+    if (!url.includes("/dist/")) continue;
     const name = `${functionName || "(anonymous)"} ${moduleOf(url)}:${lineNumber + 1}`;
     if (seen.has(name)) continue;
     seen.add(name);

@@ -73,12 +73,9 @@ function build() {
   if (opts["no-build"]) return;
   const stale = !existsSync(NUBIS_CLI) || newestMtime(join(ROOT, "src")) > statSync(NUBIS_CLI).mtimeMs;
   if (!stale) return;
-  log("building nubis (tsc) ...");
-  const r = spawnSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", ROOT, "--incremental", "--tsBuildInfoFile", join(ROOT, "dist/.bench.tsbuildinfo")], { encoding: "utf8" });
-  if (r.status !== 0) {
-    if (!existsSync(NUBIS_CLI)) throw new Error(`tsc failed and there is no dist/src/cli.js:\n${r.stdout}${r.stderr}`);
-    note(`tsc reported type errors (work in progress elsewhere?); benchmarking the JavaScript it emitted anyway: ${r.stdout.split("\n")[0]}`);
-  }
+  log("building nubis (npm run build) ...");
+  const r = spawnSync(process.execPath, [join(ROOT, "scripts/bundle.mjs")], { cwd: ROOT, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`the build failed:\n${r.stdout}${r.stderr}`);
 }
 
 // ------------------------------------------------------------------ targets

@@ -20,7 +20,7 @@ export interface TargetSpec {
 }
 
 export const ROOT = resolve(import.meta.dirname, "..");
-export const NUBIS_CLI = join(ROOT, "dist/src/cli.js");
+export const NUBIS_CLI = join(ROOT, "dist/cli.js");
 const CEILING = join(ROOT, "bench/ceiling.mjs");
 
 /** Quotas raised so that setups and the scale test fit (names as the services define them). */

@@ -4,7 +4,6 @@ import { Nubis } from "./core/server.js";
 import { readFileSync } from "node:fs";
 import { MemoryStore } from "./core/store/memory.js";
 import { parseSnapshot } from "./core/store/snapshot.js";
-import { SqliteStore } from "./core/store/sqlite.js";
 import type { Store } from "./core/store/store.js";
 import { services } from "./services/index.js";
 
@@ -35,7 +34,8 @@ export async function createStore(config: NubisConfig): Promise<Store> {
       throw new Error(`state file ${config.initState} refused: ${(error as Error).message}`);
     }
   }
-  const store = config.dataDir ? new SqliteStore(config.dataDir) : new MemoryStore();
+  // better-sqlite3 is loaded only when state goes to disk.
+  const store = config.dataDir ? new (await import("./core/store/sqlite.js")).SqliteStore(config.dataDir) : new MemoryStore();
   if (snapshot) await store.load(snapshot.tables);
   return store;
 }

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { authenticate, authorize } from "./auth/index.js";
 import type { NubisConfig } from "./config.js";
 import { AwsError } from "./errors.js";
-import { protocols } from "./protocols/index.js";
+import { loadProtocol } from "./protocols/index.js";
 import { loadService } from "./protocols/loader.js";
 import type { HttpRequest, HttpResponse, LoadedService } from "./protocols/protocol.js";
 import { credentialScopeOf, serviceOf } from "./routing.js";
@@ -125,9 +125,7 @@ export class Nubis {
       };
       return { service: "-", operation: "-", http };
     }
-    const service = await this.service(def);
-    const protocol = protocols[def.protocol];
-    if (!protocol) throw new Error(`service ${def.name} speaks ${def.protocol}, which nubis has no module for`);
+    const [service, protocol] = await Promise.all([this.service(def), loadProtocol(def.protocol)]);
     let operation = "-";
     try {
       const now = new Date();
