@@ -200,6 +200,27 @@ describe("IAM policy simulator", () => {
     await expectCode(iam().send(new SimulateCustomPolicyCommand({ PolicyInputList: ["nope"], ActionNames: ["iam:GetUser"] })), "MalformedPolicyDocumentException", 400);
   });
 
+  it("multivalued context keys: ForAnyValue / ForAllValues (an absent key satisfies ForAllValues)", async () => {
+    const doc = (operator: string) =>
+      policy({ Effect: "Allow", Action: "s3:GetObject", Resource: "*", Condition: { [operator]: { "aws:TagKeys": ["team", "env"] } } });
+    const decide = async (operator: string, values?: string[]) =>
+      (
+        await iam().send(
+          new SimulateCustomPolicyCommand({
+            PolicyInputList: [doc(operator)],
+            ActionNames: ["s3:GetObject"],
+            ...(values ? { ContextEntries: [{ ContextKeyName: "aws:TagKeys", ContextKeyType: "stringList", ContextKeyValues: values }] } : {}),
+          }),
+        )
+      ).EvaluationResults![0].EvalDecision;
+    assert.equal(await decide("ForAnyValue:StringEquals", ["team", "cost"]), "allowed");
+    assert.equal(await decide("ForAnyValue:StringEquals", ["cost"]), "implicitDeny");
+    assert.equal(await decide("ForAllValues:StringEquals", ["team", "env"]), "allowed");
+    assert.equal(await decide("ForAllValues:StringEquals", ["team", "cost"]), "implicitDeny");
+    assert.equal(await decide("ForAllValues:StringEquals"), "allowed");
+    assert.equal(await decide("ForAnyValue:StringEquals"), "implicitDeny");
+  });
+
   it("through boto3: simulate_custom_policy", { skip: boto3Missing }, async () => {
     const out = await boto3(
       endpoint(),
