@@ -63,6 +63,12 @@ export class SqliteStore implements Store {
   private tail: Promise<unknown> = Promise.resolve();
   private readonly unlock: () => void;
   private readonly sql;
+  /**
+   * Row counts by (table, `/`-ended prefix), kept up to date by put and delete: quota checks
+   * count an account's rows on every create, and SQLite's count(*) walks them all. Valid because this
+   * process is the data dir's only writer (the lock); dropped on rollback, reset and load.
+   */
+  private readonly counts = new Map<string, Map<string, number>>();
 
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
@@ -83,7 +89,8 @@ export class SqliteStore implements Store {
     }
     this.sql = {
       get: this.db.prepare<[string, string], { value: string }>("SELECT value FROM rows WHERE tbl = ? AND key = ?"),
-      put: this.db.prepare("INSERT INTO rows (tbl, key, value) VALUES (?, ?, ?) ON CONFLICT (tbl, key) DO UPDATE SET value = excluded.value"),
+      insert: this.db.prepare("INSERT OR IGNORE INTO rows (tbl, key, value) VALUES (?, ?, ?)"),
+      update: this.db.prepare("UPDATE rows SET value = ? WHERE tbl = ? AND key = ?"),
       delete: this.db.prepare("DELETE FROM rows WHERE tbl = ? AND key = ?"),
       scan: this.db.prepare<[string, string, string, string, number], { key: string; value: string }>(
         "SELECT key, value FROM rows WHERE tbl = ? AND key > ? AND key >= ? AND key < ? ORDER BY key LIMIT ?",
@@ -125,14 +132,27 @@ export class SqliteStore implements Store {
         return row ? (JSON.parse(row.value) as V) : undefined;
       },
       put: async (table, key, value) => {
-        sql.put.run(table, key, JSON.stringify(value));
+        const json = JSON.stringify(value);
+        if (sql.insert.run(table, key, json).changes) this.counted(table, key, 1);
+        else sql.update.run(json, table, key);
       },
-      delete: async (table, key) => sql.delete.run(table, key).changes > 0,
+      delete: async (table, key) => {
+        const deleted = sql.delete.run(table, key).changes > 0;
+        if (deleted) this.counted(table, key, -1);
+        return deleted;
+      },
       scan: async <V>(table: string, { prefix, after, limit }: ScanOptions) =>
         sql.scan
           .all(table, after ?? "", prefix, prefix + "\uffff", limit)
           .map((r) => [r.key, JSON.parse(r.value) as V] as [string, V]),
-      count: async (table, prefix) => sql.count.get(table, prefix, prefix + "\uffff")!.n,
+      count: async (table, prefix) => {
+        if (!prefix.endsWith("/")) return sql.count.get(table, prefix, prefix + "\uffff")!.n;
+        let counts = this.counts.get(table);
+        if (!counts) this.counts.set(table, (counts = new Map()));
+        let n = counts.get(prefix);
+        if (n === undefined) counts.set(prefix, (n = sql.count.get(table, prefix, prefix + "\uffff")!.n));
+        return n;
+      },
     };
     this.db.exec("BEGIN IMMEDIATE");
     try {
@@ -141,12 +161,25 @@ export class SqliteStore implements Store {
       return result;
     } catch (error) {
       this.db.exec("ROLLBACK");
+      this.counts.clear();
       throw error;
+    }
+  }
+
+  /** Updates the cached counts of every `/`-ended prefix of `key` (only those are cached). */
+  private counted(table: string, key: string, delta: number) {
+    const counts = this.counts.get(table);
+    if (!counts) return;
+    for (let i = key.indexOf("/"); i >= 0; i = key.indexOf("/", i + 1)) {
+      const prefix = key.slice(0, i + 1);
+      const n = counts.get(prefix);
+      if (n !== undefined) counts.set(prefix, n + delta);
     }
   }
 
   reset(service?: string): Promise<void> {
     return this.transaction(async () => {
+      this.counts.clear();
       if (service) this.db.prepare("DELETE FROM rows WHERE tbl >= ? AND tbl < ?").run(`${service}.`, `${service}.\uffff`);
       else this.db.exec("DELETE FROM rows");
     });
@@ -162,8 +195,9 @@ export class SqliteStore implements Store {
 
   load(dump: Dump): Promise<void> {
     return this.transaction(async () => {
+      this.counts.clear();
       this.db.exec("DELETE FROM rows");
-      for (const [table, rows] of Object.entries(dump)) for (const [key, value] of rows) this.sql.put.run(table, key, JSON.stringify(value));
+      for (const [table, rows] of Object.entries(dump)) for (const [key, value] of rows) this.sql.insert.run(table, key, JSON.stringify(value));
     });
   }
 

@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { MemoryStore } from "../../src/core/store/memory.js";
+import { SqliteStore } from "../../src/core/store/sqlite.js";
+import type { Store } from "../../src/core/store/store.js";
+
+/** The Store contract every backend must keep; services rely on nothing else. */
+const backends: Array<[string, () => { store: Store; done: () => void }]> = [
+  ["memory", () => ({ store: new MemoryStore(), done: () => {} })],
+  [
+    "sqlite",
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), "nubis-store-"));
+      const store = new SqliteStore(dir);
+      return { store, done: () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  ],
+];
+
+for (const [name, open] of backends) {
+  describe(`${name} store`, () => {
+    it("scans in key order under a prefix, after a cursor, and counts by prefix", async () => {
+      const { store, done } = open();
+      await store.transaction(async (tx) => {
+        for (const k of ["a/3", "a/1", "b/1", "a/2", "a/10"]) await tx.put("t.x", k, { k });
+        await tx.put("t.x", "a/1", { k: "a/1", v: 2 }); // an update is not a second row
+      });
+      await store.transaction(async (tx) => {
+        assert.deepEqual((await tx.scan("t.x", { prefix: "a/", limit: 10 })).map(([k]) => k), ["a/1", "a/10", "a/2", "a/3"]);
+        assert.deepEqual((await tx.scan("t.x", { prefix: "a/", after: "a/10", limit: 2 })).map(([k]) => k), ["a/2", "a/3"]);
+        assert.deepEqual(await tx.get("t.x", "a/1"), { k: "a/1", v: 2 });
+        assert.equal(await tx.count("t.x", "a/"), 4);
+        assert.equal(await tx.count("t.x", "b/"), 1);
+        assert.equal(await tx.count("t.other", "a/"), 0);
+        assert.equal(await tx.delete("t.x", "a/2"), true);
+        assert.equal(await tx.delete("t.x", "a/2"), false);
+        assert.equal(await tx.count("t.x", "a/"), 3);
+      });
+      await store.close();
+      done();
+    });
+
+    it("rolls back every write of a transaction that throws, counts included", async () => {
+      const { store, done } = open();
+      await store.transaction(async (tx) => tx.put("t.x", "a/1", 1));
+      assert.equal(await store.transaction(async (tx) => tx.count("t.x", "a/")), 1);
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          await tx.put("t.x", "a/2", 2);
+          await tx.put("t.x", "a/1", 99);
+          await tx.delete("t.x", "a/1");
+          assert.equal(await tx.count("t.x", "a/"), 1);
+          throw new Error("boom");
+        }),
+        /boom/,
+      );
+      await store.transaction(async (tx) => {
+        assert.equal(await tx.get("t.x", "a/1"), 1);
+        assert.equal(await tx.get("t.x", "a/2"), undefined);
+        assert.equal(await tx.count("t.x", "a/"), 1);
+      });
+      await store.close();
+      done();
+    });
+
+    it("runs transactions one at a time (serializable read-modify-write)", async () => {
+      const { store, done } = open();
+      await Promise.all(
+        Array.from({ length: 50 }, () =>
+          store.transaction(async (tx) => {
+            const n = (await tx.get<number>("t.x", "n")) ?? 0;
+            await new Promise((r) => setImmediate(r));
+            await tx.put("t.x", "n", n + 1);
+          }),
+        ),
+      );
+      assert.equal(await store.transaction((tx) => tx.get("t.x", "n")), 50);
+      await store.close();
+      done();
+    });
+
+    it("resets one service's tables, dumps and loads the whole state", async () => {
+      const { store, done } = open();
+      await store.transaction(async (tx) => {
+        await tx.put("iam.groups", "a/x", 1);
+        await tx.put("kms.keys", "a/k", 2);
+      });
+      await store.reset("iam");
+      assert.deepEqual(await store.dump(), { "kms.keys": [["a/k", 2]] });
+      await store.load({ "iam.users": [["a/u", { n: 1 }]] });
+      assert.deepEqual(await store.dump(), { "iam.users": [["a/u", { n: 1 }]] });
+      assert.equal(await store.transaction((tx) => tx.count("iam.users", "a/")), 1);
+      await store.close();
+      done();
+    });
+  });
+}
