@@ -34,6 +34,17 @@ async function managed(tx: Transaction, account: string, attachments: Array<[str
   return out;
 }
 
+/** A group's inline and attached policies. */
+export async function groupPolicies(tx: Transaction, account: string, groupId: string): Promise<PolicySource[]> {
+  const under = childKey(account, groupId);
+  const sources: PolicySource[] = [];
+  for (const [, p] of await tx.scan<InlinePolicy>(T.groupPolicies, { prefix: under, limit: MANY })) {
+    sources.push(policySource(p.PolicyName, "group", p.PolicyDocument));
+  }
+  sources.push(...(await managed(tx, account, await tx.scan<Attachment>(T.groupAttached, { prefix: under, limit: MANY }))));
+  return sources;
+}
+
 /** The user's inline and attached policies, then those of each of its groups. */
 export async function userPolicies(tx: Transaction, account: string, userId: string): Promise<PolicySource[]> {
   const under = childKey(account, userId);
@@ -43,11 +54,7 @@ export async function userPolicies(tx: Transaction, account: string, userId: str
   }
   sources.push(...(await managed(tx, account, await tx.scan<Attachment>(UT.userAttached, { prefix: under, limit: MANY }))));
   for (const [, m] of await tx.scan<Membership>(T.userGroups, { prefix: under, limit: MANY })) {
-    const groupUnder = childKey(account, m.GroupId);
-    for (const [, p] of await tx.scan<InlinePolicy>(T.groupPolicies, { prefix: groupUnder, limit: MANY })) {
-      sources.push(policySource(p.PolicyName, "group", p.PolicyDocument));
-    }
-    sources.push(...(await managed(tx, account, await tx.scan<Attachment>(T.groupAttached, { prefix: groupUnder, limit: MANY }))));
+    sources.push(...(await groupPolicies(tx, account, m.GroupId)));
   }
   return sources;
 }

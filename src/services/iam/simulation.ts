@@ -9,8 +9,8 @@ import { evaluate, type PolicySource } from "../../core/auth/policy.js";
 import { AwsError } from "../../core/errors.js";
 import type { Handler, RequestContext } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
-import { policySource, userPolicies } from "./identity.js";
-import { type Attachment, childKey, type InlinePolicy, nameKey, type PolicyRecord, requireGroup, requireUser, T } from "./model.js";
+import { groupPolicies, policySource, userPolicies } from "./identity.js";
+import { requireGroup, requireUser } from "./model.js";
 import * as check from "./validation.js";
 
 /**
@@ -65,19 +65,6 @@ function simulate(policies: PolicySource[], input: SimulateInput): SimulatePolic
     IsTruncated: truncated,
     ...(truncated ? { Marker: Buffer.from(String(end)).toString("base64url") } : {}),
   };
-}
-
-async function groupPolicies(tx: Transaction, account: string, groupId: string): Promise<PolicySource[]> {
-  const under = childKey(account, groupId);
-  const out: PolicySource[] = [];
-  for (const [, p] of await tx.scan<InlinePolicy>(T.groupPolicies, { prefix: under, limit: 10_000 })) {
-    out.push(policySource(p.PolicyName, "group", p.PolicyDocument));
-  }
-  for (const [, a] of await tx.scan<Attachment>(T.groupAttached, { prefix: under, limit: 10_000 })) {
-    const policy = await tx.get<PolicyRecord>(T.policies, nameKey(account, a.PolicyName));
-    if (policy && policy.Arn === a.PolicyArn) out.push(policySource(policy.Arn, "managed", policy.PolicyDocument));
-  }
-  return out;
 }
 
 /** The policies in force for a user or group ARN of the caller's account. */
