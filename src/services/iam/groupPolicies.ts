@@ -13,8 +13,8 @@ import type {
 import { AwsError } from "../../core/errors.js";
 import { paginate } from "../../core/pagination.js";
 import type { Handler } from "../../core/service.js";
-import { type Attachment, childKey, type InlinePolicy, limitExceeded, listPage, nameKey, type PolicyRecord, requireGroup, T } from "./model.js";
-import { requirePolicy } from "./policies.js";
+import { type Attachment, childKey, type InlinePolicy, limitExceeded, listPage, requireGroup, T } from "./model.js";
+import { countAttachment, findPolicy, requirePolicy } from "./policies.js";
 import { parseIdentityPolicy, rfc3986 } from "./policyDocument.js";
 import * as check from "./validation.js";
 
@@ -120,7 +120,7 @@ export const AttachGroupPolicy: Handler<AttachGroupPolicyRequest, Record<string,
     const limit = ctx.quota("PoliciesPerGroup");
     if ((await tx.count(T.groupAttached, childKey(ctx.account, group.GroupId))) >= limit) throw limitExceeded("PoliciesPerGroup", limit);
     await tx.put<Attachment>(T.groupAttached, key, { PolicyArn: policy.Arn, PolicyName: policy.PolicyName });
-    await tx.put<PolicyRecord>(T.policies, nameKey(ctx.account, policy.PolicyName), { ...policy, AttachmentCount: policy.AttachmentCount + 1 });
+    await countAttachment(tx, ctx.account, policy, 1);
     return {};
   });
 };
@@ -133,10 +133,8 @@ export const DetachGroupPolicy: Handler<DetachGroupPolicyRequest, Record<string,
     if (!(await tx.delete(T.groupAttached, key))) {
       throw new AwsError("NoSuchEntity", `Policy ${input.PolicyArn} was not found.`);
     }
-    const policy = await requirePolicy(tx, ctx.account, input.PolicyArn!).catch(() => undefined);
-    if (policy) {
-      await tx.put<PolicyRecord>(T.policies, nameKey(ctx.account, policy.PolicyName), { ...policy, AttachmentCount: Math.max(0, policy.AttachmentCount - 1) });
-    }
+    const policy = await findPolicy(tx, ctx.account, input.PolicyArn!);
+    if (policy) await countAttachment(tx, ctx.account, policy, -1);
     return {};
   });
 };

@@ -2,7 +2,8 @@ import type { PolicySource } from "../../core/auth/policy.js";
 import type { Credential, IdentitySource, Principal } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import { resolveAccessKey } from "./accessKeys.js";
-import { type AccessKeyRecord, type Attachment, childKey, type InlinePolicy, type Membership, nameKey, type PolicyRecord, T } from "./model.js";
+import { type AccessKeyRecord, type Attachment, childKey, type InlinePolicy, type Membership, T } from "./model.js";
+import { findPolicy } from "./policies.js";
 import { parseIdentityPolicy } from "./policyDocument.js";
 import { UT } from "./userPolicies.js";
 
@@ -28,8 +29,8 @@ export function policySource(id: string, type: PolicySource["type"], document: s
 async function managed(tx: Transaction, account: string, attachments: Array<[string, Attachment]>): Promise<PolicySource[]> {
   const out: PolicySource[] = [];
   for (const [, a] of attachments) {
-    const policy = await tx.get<PolicyRecord>(T.policies, nameKey(account, a.PolicyName));
-    if (policy && policy.Arn === a.PolicyArn) out.push(policySource(policy.Arn, "managed", policy.PolicyDocument));
+    const policy = await findPolicy(tx, account, a.PolicyArn);
+    if (policy) out.push(policySource(policy.Arn, "managed", policy.PolicyDocument));
   }
   return out;
 }

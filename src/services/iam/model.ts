@@ -16,6 +16,7 @@ export const T = {
   policies: "iam.policies", //           acct/name           -> PolicyRecord
   accessKeys: "iam.accessKeys", //       acct/userId/keyId   -> AccessKeyRecord
   accessKeyIndex: "iam.accessKeyIndex", // keyId             -> AccessKeyRecord
+  awsPolicyAttachments: "iam.awsPolicyAttachments", // acct/policyArn -> number of entities attaching it
 } as const;
 
 export interface GroupRecord {

@@ -11,12 +11,13 @@ import { AwsError } from "../../core/errors.js";
 import { paginate } from "../../core/pagination.js";
 import type { Handler } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
+import { awsManagedPolicies, awsManagedPolicy } from "./awsManagedPolicies.js";
 import { policyArn, uniqueId } from "./ids.js";
 import { limitExceeded, listPage, nameKey, type PolicyRecord, T, isoSeconds } from "./model.js";
 import { parseIdentityPolicy } from "./policyDocument.js";
 import * as check from "./validation.js";
 
-/** Customer managed policies (one default version, v1). AWS managed policies are not served yet. */
+/** Managed policies: the account's own (one default version, v1) and AWS's (awsManagedPolicies.ts). */
 export const policyOutput = (p: PolicyRecord, withDetails = true) => ({
   PolicyName: p.PolicyName,
   PolicyId: p.PolicyId,
@@ -34,12 +35,29 @@ export const policyOutput = (p: PolicyRecord, withDetails = true) => ({
 
 const notAttachable = (arn: string) => new AwsError("NoSuchEntity", `Policy ${arn} does not exist or is not attachable.`);
 
-/** The policy an ARN names in the caller's account; `NoSuchEntity` when none. */
-export async function requirePolicy(tx: Transaction, account: string, arn: string): Promise<PolicyRecord> {
+/** The managed policy an ARN names, as the caller's account sees it (AWS's with this account's attachment count). */
+export async function findPolicy(tx: Transaction, account: string, arn: string): Promise<PolicyRecord | undefined> {
   const { account: owner, name } = check.parsePolicyArn(arn);
+  if (owner === "aws") {
+    const policy = awsManagedPolicy(arn);
+    return policy && { ...policy, AttachmentCount: (await tx.get<number>(T.awsPolicyAttachments, `${account}/${arn}`)) ?? 0 };
+  }
   const policy = owner === account ? await tx.get<PolicyRecord>(T.policies, nameKey(account, name)) : undefined;
-  if (!policy || policy.Arn !== arn) throw notAttachable(arn);
+  return policy?.Arn === arn ? policy : undefined;
+}
+
+/** `findPolicy`, or `NoSuchEntity` when there is none. */
+export async function requirePolicy(tx: Transaction, account: string, arn: string): Promise<PolicyRecord> {
+  const policy = await findPolicy(tx, account, arn);
+  if (!policy) throw notAttachable(arn);
   return policy;
+}
+
+/** Records one more (+1) or one fewer (-1) entity of the account attaching `policy`. */
+export async function countAttachment(tx: Transaction, account: string, policy: PolicyRecord, delta: 1 | -1) {
+  const count = Math.max(0, policy.AttachmentCount + delta);
+  if (awsManagedPolicy(policy.Arn)) await tx.put(T.awsPolicyAttachments, `${account}/${policy.Arn}`, count);
+  else await tx.put<PolicyRecord>(T.policies, nameKey(account, policy.PolicyName), { ...policy, AttachmentCount: count });
 }
 
 export const CreatePolicy: Handler<CreatePolicyRequest, CreatePolicyResponse> = async (input, ctx) => {
@@ -94,14 +112,34 @@ export const ListPolicies: Handler<ListPoliciesRequest, ListPoliciesResponse> = 
   check.marker(v, input.Marker);
   v.check();
   const prefix = input.PathPrefix ?? "/";
-  if (input.Scope === "AWS" || input.PolicyUsageFilter === "PermissionsBoundary") return { Policies: [], IsTruncated: false };
+  const maxItems = input.MaxItems ?? 100;
+  if (input.PolicyUsageFilter === "PermissionsBoundary") return { Policies: [], IsTruncated: false };
+  const wanted = (p: PolicyRecord) => p.Path.startsWith(prefix) && (!input.OnlyAttached || p.AttachmentCount > 0);
   return ctx.transaction(async (tx) => {
+    // AWS's policies first, then the account's; a marker `aws:N` points into AWS's.
+    const aws: PolicyRecord[] = [];
+    if (input.Scope !== "Local") {
+      for (const p of awsManagedPolicies) {
+        const policy = (await findPolicy(tx, ctx.account, p.Arn))!;
+        if (wanted(policy)) aws.push(policy);
+      }
+    }
+    const awsMarker = /^aws:(\d+)$/.exec(input.Marker ?? "");
+    const start = awsMarker ? Number(awsMarker[1]) : input.Marker ? aws.length : 0;
+    if (awsMarker && start > aws.length) throw new AwsError("InvalidInput", "Invalid Marker.");
+    const items = aws.slice(start, start + maxItems);
+    const local = input.Scope !== "AWS";
+    if (items.length === maxItems) {
+      const more = start + maxItems < aws.length || (local && (await paginate<PolicyRecord>(tx, T.policies, `${ctx.account}/`, { maxItems: 1, filter: wanted })).items.length > 0);
+      return listPage("Policies", { items: items.map((p) => policyOutput(p, false)), next: more ? `aws:${start + maxItems}` : undefined });
+    }
+    if (!local) return listPage("Policies", { items: items.map((p) => policyOutput(p, false)) });
     const page = await paginate<PolicyRecord>(tx, T.policies, `${ctx.account}/`, {
-      marker: input.Marker,
-      maxItems: input.MaxItems ?? 100,
-      filter: (p) => p.Path.startsWith(prefix) && (!input.OnlyAttached || p.AttachmentCount > 0),
+      marker: awsMarker ? undefined : input.Marker,
+      maxItems: maxItems - items.length,
+      filter: wanted,
     });
-    return listPage("Policies", { items: page.items.map((p) => policyOutput(p, false)), next: page.next });
+    return listPage("Policies", { items: [...items, ...page.items].map((p) => policyOutput(p, false)), next: page.next });
   });
 };
 
@@ -111,6 +149,7 @@ export const DeletePolicy: Handler<DeletePolicyRequest, Record<string, never>> =
   v.check();
   return ctx.transaction(async (tx) => {
     const policy = await requirePolicy(tx, ctx.account, input.PolicyArn!);
+    if (awsManagedPolicy(policy.Arn)) throw new AwsError("UnmodifiableEntity", `Cannot delete the AWS managed policy ${policy.Arn}.`);
     if (policy.AttachmentCount > 0) throw new AwsError("DeleteConflict", "Cannot delete a policy attached to entities.");
     await tx.delete(T.policies, nameKey(ctx.account, policy.PolicyName));
     return {};

@@ -13,8 +13,8 @@ import type {
 import { AwsError } from "../../core/errors.js";
 import { paginate } from "../../core/pagination.js";
 import type { Handler } from "../../core/service.js";
-import { type Attachment, childKey, type InlinePolicy, limitExceeded, listPage, nameKey, type PolicyRecord, requireUser, T } from "./model.js";
-import { requirePolicy } from "./policies.js";
+import { type Attachment, childKey, type InlinePolicy, limitExceeded, listPage, requireUser } from "./model.js";
+import { countAttachment, findPolicy, requirePolicy } from "./policies.js";
 import { parseIdentityPolicy, rfc3986 } from "./policyDocument.js";
 import * as check from "./validation.js";
 
@@ -122,7 +122,7 @@ export const AttachUserPolicy: Handler<AttachUserPolicyRequest, Record<string, n
     const limit = ctx.quota("PoliciesPerUser");
     if ((await tx.count(UT.userAttached, childKey(ctx.account, user.UserId))) >= limit) throw limitExceeded("PoliciesPerUser", limit);
     await tx.put<Attachment>(UT.userAttached, key, { PolicyArn: policy.Arn, PolicyName: policy.PolicyName });
-    await tx.put<PolicyRecord>(T.policies, nameKey(ctx.account, policy.PolicyName), { ...policy, AttachmentCount: policy.AttachmentCount + 1 });
+    await countAttachment(tx, ctx.account, policy, 1);
     return {};
   });
 };
@@ -135,10 +135,8 @@ export const DetachUserPolicy: Handler<DetachUserPolicyRequest, Record<string, n
     if (!(await tx.delete(UT.userAttached, key))) {
       throw new AwsError("NoSuchEntity", `Policy ${input.PolicyArn} was not found.`);
     }
-    const policy = await requirePolicy(tx, ctx.account, input.PolicyArn!).catch(() => undefined);
-    if (policy) {
-      await tx.put<PolicyRecord>(T.policies, nameKey(ctx.account, policy.PolicyName), { ...policy, AttachmentCount: Math.max(0, policy.AttachmentCount - 1) });
-    }
+    const policy = await findPolicy(tx, ctx.account, input.PolicyArn!);
+    if (policy) await countAttachment(tx, ctx.account, policy, -1);
     return {};
   });
 };
