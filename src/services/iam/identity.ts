@@ -5,7 +5,6 @@ import { resolveAccessKey } from "./accessKeys.js";
 import { type AccessKeyRecord, type Attachment, childKey, type InlinePolicy, type Membership, T } from "./model.js";
 import { findPolicy } from "./policies.js";
 import { parseIdentityPolicy } from "./policyDocument.js";
-import { UT } from "./userPolicies.js";
 
 /**
  * What IAM lends the core for `--auth signature|iam`: the secret and status of the keys it
@@ -50,10 +49,10 @@ export async function groupPolicies(tx: Transaction, account: string, groupId: s
 export async function userPolicies(tx: Transaction, account: string, userId: string): Promise<PolicySource[]> {
   const under = childKey(account, userId);
   const sources: PolicySource[] = [];
-  for (const [, p] of await tx.scan<InlinePolicy>(UT.userPolicies, { prefix: under, limit: MANY })) {
+  for (const [, p] of await tx.scan<InlinePolicy>(T.userPolicies, { prefix: under, limit: MANY })) {
     sources.push(policySource(p.PolicyName, "user", p.PolicyDocument));
   }
-  sources.push(...(await managed(tx, account, await tx.scan<Attachment>(UT.userAttached, { prefix: under, limit: MANY }))));
+  sources.push(...(await managed(tx, account, await tx.scan<Attachment>(T.userAttached, { prefix: under, limit: MANY }))));
   for (const [, m] of await tx.scan<Membership>(T.userGroups, { prefix: under, limit: MANY })) {
     sources.push(...(await groupPolicies(tx, account, m.GroupId)));
   }

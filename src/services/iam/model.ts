@@ -13,6 +13,8 @@ export const T = {
   userGroups: "iam.userGroups", //       acct/userId/group   -> Membership
   groupPolicies: "iam.groupPolicies", // acct/groupId/policyName -> InlinePolicy
   groupAttached: "iam.groupAttached", // acct/groupId/policyname policyArn -> Attachment
+  userPolicies: "iam.userPolicies", //   acct/userId/policyName  -> InlinePolicy
+  userAttached: "iam.userAttached", //   acct/userId/policyname policyArn -> Attachment
   policies: "iam.policies", //           acct/name           -> PolicyRecord
   accessKeys: "iam.accessKeys", //       acct/userId/keyId   -> AccessKeyRecord
   accessKeyIndex: "iam.accessKeyIndex", // keyId             -> AccessKeyRecord

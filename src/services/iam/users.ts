@@ -13,7 +13,6 @@ import { paginate } from "../../core/pagination.js";
 import type { Handler } from "../../core/service.js";
 import { uniqueId } from "./ids.js";
 import { childKey, limitExceeded, listPage, type Membership, nameKey, requireUser, T, type UserRecord, userOutput, isoSeconds } from "./model.js";
-import { UT } from "./userPolicies.js";
 import * as check from "./validation.js";
 
 const userExists = (name: string) => new AwsError("EntityAlreadyExists", `User with name ${name} already exists.`);
@@ -114,10 +113,10 @@ export const DeleteUser: Handler<DeleteUserRequest, Record<string, never>> = asy
     if (await tx.count(T.userGroups, under)) {
       throw new AwsError("DeleteConflict", "Cannot delete entity, must remove users from group first.");
     }
-    if (await tx.count(UT.userPolicies, under)) {
+    if (await tx.count(T.userPolicies, under)) {
       throw new AwsError("DeleteConflict", "Cannot delete entity, must delete policies first.");
     }
-    if (await tx.count(UT.userAttached, under)) {
+    if (await tx.count(T.userAttached, under)) {
       throw new AwsError("DeleteConflict", "Cannot delete entity, must detach all policies first.");
     }
     if (await tx.count(T.accessKeys, under)) {
