@@ -1,15 +1,5 @@
+import type { PolicyStatement as Statement } from "../../core/auth/policy.js";
 import { AwsError } from "../../core/errors.js";
-
-/** One statement of an identity-based policy, normalized to lists. */
-export interface Statement {
-  Sid?: string;
-  Effect: "Allow" | "Deny";
-  Action?: string[];
-  NotAction?: string[];
-  Resource?: string[];
-  NotResource?: string[];
-  Condition?: Record<string, Record<string, string[]>>;
-}
 
 const malformed = (message: string) => new AwsError("MalformedPolicyDocument", message);
 
