@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
+import { rootPrincipal } from "./auth/credentials.js";
 import { authenticate, authorize } from "./auth/index.js";
 import type { NubisConfig } from "./config.js";
 import { AwsError } from "./errors.js";
@@ -33,13 +34,6 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on("error", reject);
   });
 }
-
-const rootPrincipal = (account: string): Principal => ({
-  type: "root",
-  account,
-  arn: `arn:aws:iam::${account}:root`,
-  userId: account,
-});
 
 /** The request dispatcher: routing, protocol decode, handler, protocol encode. */
 export class Nubis {
@@ -190,9 +184,9 @@ export class Nubis {
     if (/^\d{12}$/.test(accessKeyId)) return rootPrincipal(accessKeyId);
     if (/^AKIA[A-Z2-7]{16}$/.test(accessKeyId)) {
       for (const def of this.services) {
-        if (!def.resolveAccessKey) continue;
-        const found = await this.store.transaction((tx) => def.resolveAccessKey!(tx, accessKeyId));
-        if (found) return found;
+        if (!def.identity) continue;
+        const found = await this.store.transaction((tx) => def.identity!.accessKey(tx, accessKeyId));
+        if (found) return found.principal;
       }
     }
     return rootPrincipal(this.config.defaultAccount);

@@ -96,11 +96,9 @@ export interface ServiceDefinition {
   handlers: Record<string, Handler>;
   /** Default quotas by name; overridable with `--quota <service>.<Name>=N`. */
   quotas?: Record<string, number>;
-  /** Maps an access key id to the principal that owns it, when this service issues keys. */
-  resolveAccessKey?: (tx: Transaction, accessKeyId: string) => Promise<Principal | undefined>;
   /** Signatures older or newer than this are refused (default 5 minutes). */
   signatureWindowMinutes?: number;
-  /** The identities this service issues (IAM): key secrets and policies, for `--auth signature|iam`. */
+  /** The identities this service issues (IAM): who owns a key (every mode), its secret and the owner's policies (`--auth signature|iam`). */
   identity?: IdentitySource;
   /** Action and resources of each operation; under `--auth iam` an operation without one is denied. */
   authorization?: Record<string, Authorizer>;

@@ -1,5 +1,5 @@
 import type { ServiceDefinition } from "../../core/service.js";
-import { CreateAccessKey, DeleteAccessKey, ListAccessKeys, resolveAccessKey, UpdateAccessKey } from "./accessKeys.js";
+import { CreateAccessKey, DeleteAccessKey, ListAccessKeys, UpdateAccessKey } from "./accessKeys.js";
 import { authorization } from "./authorization.js";
 import {
   AttachGroupPolicy,
@@ -51,7 +51,6 @@ export const iam: ServiceDefinition = {
     InlinePolicySizePerUser: 2048,
     PoliciesPerUser: 10,
   },
-  resolveAccessKey,
   // IAM allows 15 minutes of clock skew like STS (SPEC §8: observed on STS, assumed for IAM).
   signatureWindowMinutes: 15,
   identity,
