@@ -14,8 +14,8 @@ import {
   UpdateAnycastIpListCommand,
   UpdateConnectionGroupCommand,
 } from "@aws-sdk/client-cloudfront";
-import { clientConfig, failure, useServer } from "../harness.js";
-import { ANYCAST_LIST_ID, cloudFront, ETAG, reset, storeState, unique, until } from "./fixtures.js";
+import { clientConfig, useServer } from "../harness.js";
+import { ANYCAST_LIST_ID, cloudFront, ETAG, reset, storeState, unique, until, refusal } from "./fixtures.js";
 
 const DELAY = 150;
 const server = useServer({ cloudfrontDeployDelayMs: DELAY });
@@ -23,14 +23,7 @@ const client = () => cloudFront(server().endpoint);
 
 beforeEach(() => reset(server().endpoint));
 
-async function refused(call: () => Promise<unknown>, code: string, status: number) {
-  const before = await storeState(server().store);
-  const error = await failure(call());
-  assert.equal(error.name, code, error.message);
-  assert.equal(error.$metadata.httpStatusCode, status);
-  assert.deepEqual(await storeState(server().store), before, "state unchanged after the failed call");
-  return error;
-}
+const refused = refusal(() => storeState(server().store));
 
 async function createList(input: Partial<CreateAnycastIpListRequest> = {}) {
   const out = await client().send(new CreateAnycastIpListCommand({ Name: unique("list"), IpCount: 3, ...input }));

@@ -14,8 +14,8 @@ import {
   ListTagsForResourceCommand,
   UpdateConnectionGroupCommand,
 } from "@aws-sdk/client-cloudfront";
-import { clientConfig, failure, useServer } from "../harness.js";
-import { CONNECTION_GROUP_ID, cloudFront, ETAG, ISO_MILLIS, reset, ROUTING_ENDPOINT, storeState, unique, until } from "./fixtures.js";
+import { clientConfig, useServer } from "../harness.js";
+import { CONNECTION_GROUP_ID, cloudFront, ETAG, ISO_MILLIS, reset, ROUTING_ENDPOINT, storeState, unique, until, refusal } from "./fixtures.js";
 
 // A short deployment so the tests can watch InProgress turn into Deployed.
 const DELAY = 150;
@@ -24,14 +24,7 @@ const client = () => cloudFront(server().endpoint);
 
 beforeEach(() => reset(server().endpoint));
 
-async function refused(call: () => Promise<unknown>, code: string, status: number) {
-  const before = await storeState(server().store);
-  const error = await failure(call());
-  assert.equal(error.name, code, error.message);
-  assert.equal(error.$metadata.httpStatusCode, status);
-  assert.deepEqual(await storeState(server().store), before, "state unchanged after the failed call");
-  return error;
-}
+const refused = refusal(() => storeState(server().store));
 
 async function createList(c: CloudFrontClient = client(), type?: "ipv4" | "ipv6" | "dualstack") {
   const out = await c.send(new CreateAnycastIpListCommand({ Name: unique("list"), IpCount: 3, IpAddressType: type }));

@@ -1,4 +1,5 @@
 /** Shared set-up for the CloudFront tests: a client, real keys, and a snapshot of the state. */
+import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import {
   CloudFrontClient,
@@ -9,7 +10,7 @@ import {
   ListKeyGroupsCommand,
   ListPublicKeysCommand,
 } from "@aws-sdk/client-cloudfront";
-import { clientConfig } from "../harness.js";
+import { clientConfig, failure } from "../harness.js";
 
 export const cloudFront = (endpoint: string) => new CloudFrontClient(clientConfig(endpoint));
 
@@ -85,3 +86,18 @@ export async function until<T>(read: () => Promise<T>, done: (value: T) => boole
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/**
+ * `refused(call, code, status)`: the call must fail with that code and HTTP status, and `state()`
+ * must read the same before and after it (a failed call changes nothing).
+ */
+export const refusal =
+  (state: () => Promise<unknown>) =>
+  async (call: () => Promise<unknown>, code: string, status: number) => {
+    const before = await state();
+    const error = await failure(call());
+    assert.equal(error.name, code, error.message);
+    assert.equal(error.$metadata.httpStatusCode, status);
+    assert.deepEqual(await state(), before, "state unchanged after the failed call");
+    return error;
+  };

@@ -11,22 +11,15 @@ import {
   ListKeyGroupsCommand,
   UpdateKeyGroupCommand,
 } from "@aws-sdk/client-cloudfront";
-import { failure, useServer } from "../harness.js";
-import { cloudFront, createGroup, createKey, ETAG, reset, snapshot, UUID } from "./fixtures.js";
+import { useServer } from "../harness.js";
+import { cloudFront, createGroup, createKey, ETAG, reset, snapshot, UUID, refusal } from "./fixtures.js";
 
 const server = useServer();
 const client = () => cloudFront(server().endpoint);
 
 beforeEach(() => reset(server().endpoint));
 
-async function refused(call: () => Promise<unknown>, code: string, status: number) {
-  const before = await snapshot(client());
-  const error = await failure(call());
-  assert.equal(error.name, code, error.message);
-  assert.equal(error.$metadata.httpStatusCode, status);
-  assert.deepEqual(await snapshot(client()), before, "state unchanged after the failed call");
-  return error;
-}
+const refused = refusal(() => snapshot(client()));
 
 const keys = async (n: number) => {
   const out: string[] = [];

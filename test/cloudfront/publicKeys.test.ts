@@ -9,23 +9,15 @@ import {
   ListPublicKeysCommand,
   UpdatePublicKeyCommand,
 } from "@aws-sdk/client-cloudfront";
-import { failure, useServer } from "../harness.js";
-import { cloudFront, createGroup, createKey, ecPem, ETAG, ISO_MILLIS, PUBLIC_KEY_ID, reset, rsaPem, snapshot, unique } from "./fixtures.js";
+import { useServer } from "../harness.js";
+import { cloudFront, createGroup, createKey, ecPem, ETAG, ISO_MILLIS, PUBLIC_KEY_ID, reset, rsaPem, snapshot, unique, refusal } from "./fixtures.js";
 
 const server = useServer();
 const client = () => cloudFront(server().endpoint);
 
 beforeEach(() => reset(server().endpoint));
 
-/** Runs a call that must fail with `code` and `status`, and checks it changed nothing. */
-async function refused(call: () => Promise<unknown>, code: string, status: number) {
-  const before = await snapshot(client());
-  const error = await failure(call());
-  assert.equal(error.name, code, error.message);
-  assert.equal(error.$metadata.httpStatusCode, status);
-  assert.deepEqual(await snapshot(client()), before, "state unchanged after the failed call");
-  return error;
-}
+const refused = refusal(() => snapshot(client()));
 
 describe("CreatePublicKey", () => {
   it("creates an RSA-2048 key: 201, K-id, ETag, Location, trailing newline added, empty Comment echoed", async () => {

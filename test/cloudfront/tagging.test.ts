@@ -10,22 +10,15 @@ import {
   UntagResourceCommand,
 } from "@aws-sdk/client-cloudfront";
 import { taggable } from "../../src/services/cloudfront/tagging.js";
-import { clientConfig, failure, useServer } from "../harness.js";
-import { cloudFront, createGroup as createKeyGroup, createKey, reset, storeState, unique } from "./fixtures.js";
+import { clientConfig, useServer } from "../harness.js";
+import { cloudFront, createGroup as createKeyGroup, createKey, reset, storeState, unique, refusal } from "./fixtures.js";
 
 const server = useServer();
 const client = () => cloudFront(server().endpoint);
 
 beforeEach(() => reset(server().endpoint));
 
-async function refused(call: () => Promise<unknown>, code: string, status: number) {
-  const before = await storeState(server().store);
-  const error = await failure(call());
-  assert.equal(error.name, code, error.message);
-  assert.equal(error.$metadata.httpStatusCode, status);
-  assert.deepEqual(await storeState(server().store), before, "state unchanged after the failed call");
-  return error;
-}
+const refused = refusal(() => storeState(server().store));
 
 const groupArn = async (tags?: Tag[]) =>
   (await client().send(new CreateConnectionGroupCommand({ Name: unique("cg"), Tags: tags ? { Items: tags } : undefined }))).ConnectionGroup!.Arn!;
