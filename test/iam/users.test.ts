@@ -88,7 +88,7 @@ describe("CreateUser / GetUser", () => {
       iam().send(new CreateUserCommand({ UserName: name, Tags: [{ Key: "a#", Value: "1" }] })),
       "ValidationError",
       400,
-      validation("a#", "tags.1.member.key", "Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*"),
+      validation("a#", "tags.1.member.key", "Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+"),
     );
     await expectError(
       iam().send(new CreateUserCommand({ UserName: name, Tags: [{ Key: "team", Value: "1" }, { Key: "TEAM", Value: "2" }] })),

@@ -24,7 +24,7 @@ import {
   ListUserPolicies,
   PutUserPolicy,
 } from "./userPolicies.js";
-import { CreateUser, DeleteUser, GetUser, ListUsers, UpdateUser } from "./users.js";
+import { CreateUser, DeleteUser, GetUser, ListUsers, ListUserTags, TagUser, UntagUser, UpdateUser } from "./users.js";
 
 export const iam: ServiceDefinition = {
   name: "iam",
@@ -66,6 +66,9 @@ export const iam: ServiceDefinition = {
     ListUsers,
     UpdateUser,
     DeleteUser,
+    TagUser,
+    UntagUser,
+    ListUserTags,
     AddUserToGroup,
     RemoveUserFromGroup,
     ListGroupsForUser,

@@ -13,6 +13,7 @@ import { paginate } from "../../core/pagination.js";
 import type { Handler } from "../../core/service.js";
 import { uniqueId } from "./ids.js";
 import { childKey, limitExceeded, listPage, type Membership, nameKey, requireUser, T, type UserRecord, userOutput, isoSeconds } from "./model.js";
+import { type Tag, tagHandlers, validateTags } from "./tags.js";
 import * as check from "./validation.js";
 
 const userExists = (name: string) => new AwsError("EntityAlreadyExists", `User with name ${name} already exists.`);
@@ -23,7 +24,7 @@ export const CreateUser: Handler<CreateUserRequest, CreateUserResponse> = async 
   check.path(v, input.Path, "Path");
   check.arn(v, input.PermissionsBoundary, "PermissionsBoundary");
   v.check();
-  check.tags(v, input.Tags as check.Tag[] | undefined);
+  validateTags(input.Tags as Tag[] | undefined, v);
   return ctx.transaction(async (tx) => {
     const key = nameKey(ctx.account, input.UserName!);
     if (await tx.get(T.users, key)) throw userExists(input.UserName!);
@@ -126,3 +127,12 @@ export const DeleteUser: Handler<DeleteUserRequest, Record<string, never>> = asy
     return {};
   });
 };
+
+export const { Tag: TagUser, Untag: UntagUser, List: ListUserTags } = tagHandlers({
+  member: "UserName",
+  validate: (v, name) => check.entityName(v, name, "UserName", 128),
+  load: async (tx, account, name) => {
+    const user = await requireUser(tx, account, name);
+    return { tags: user.Tags, save: (Tags) => tx.put(T.users, nameKey(account, user.UserName), { ...user, Tags }) };
+  },
+});

@@ -38,13 +38,19 @@ export interface Tag {
   Value: string;
 }
 
+const TAG_KEY_PATTERN = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u;
+const TAG_KEY_PATTERN_TEXT = "[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+";
+
+export const tagKey = (v: Validator, key: string | undefined, member: string) =>
+  v.required(key, member).length(key, member, 1, 128).pattern(key, member, TAG_KEY_PATTERN, TAG_KEY_PATTERN_TEXT);
+
 /** Tags of CreateUser / CreatePolicy: at most 50, key 1–128, value 0–256, keys unique ignoring case. */
 export function tags(v: Validator, value: Tag[] | undefined) {
   if (!value) return;
   if (value.length > 50) v.fail(`[${value.map((t) => `${t.Key}=${t.Value}`).join(", ")}]`, "Tags", "Member must have length less than or equal to 50");
   value.forEach((tag, i) => {
     const at = `Tags.${i + 1}.member`;
-    v.length(tag.Key, `${at}.Key`, 1, 128).pattern(tag.Key, `${at}.Key`, TAG_PATTERN, TAG_PATTERN_TEXT);
+    tagKey(v, tag.Key, `${at}.Key`);
     v.length(tag.Value, `${at}.Value`, 0, 256).pattern(tag.Value, `${at}.Value`, TAG_PATTERN, TAG_PATTERN_TEXT);
   });
   v.check();
