@@ -14,6 +14,14 @@ export interface NubisConfig {
   dataDir?: string;
   /** A snapshot file (GET /_nubis/state) to start from. */
   initState?: string;
+  /** Load `initState` even when the store already holds state (replacing it). */
+  initStateForce?: boolean;
+  /** `postgres://user:password@host:port/db[?schema=NAME]`: state shared by every nubis on that database. */
+  databaseUrl?: string;
+  /** PostgreSQL schema holding nubis's tables (overrides `?schema=`; default `public`). */
+  databaseSchema?: string;
+  /** PostgreSQL connections per process (default 10). */
+  databasePool?: number;
   auth: AuthMode;
   /** Root key pairs; when empty, `test`/`test` is the default account's root (see auth/credentials). */
   rootCredentials?: RootCredential[];
@@ -30,6 +38,16 @@ export interface NubisConfig {
    * before it reads as Deployed, in milliseconds. Short so clients that poll (Terraform) finish fast.
    */
   cloudfrontDeployDelayMs: number;
+  /**
+   * How long a QuickSight change (subscription, namespace, asset create/update) reads as in
+   * progress (CREATION_IN_PROGRESS, CREATING, ...) before it reads as done, in milliseconds.
+   * 0: the first read after the change already sees it done.
+   */
+  quicksightDelayMs: number;
+  /** How many API calls the request log keeps in memory for the console and `GET /_nubis/requests` (0: no log). */
+  requestLog: number;
+  /** Required by the console and the state-changing internal endpoints when set (`--admin-token`). */
+  adminToken?: string;
 }
 
 export const defaultConfig = (): NubisConfig => ({
@@ -42,6 +60,8 @@ export const defaultConfig = (): NubisConfig => ({
   log: false,
   maxBodyBytes: 10 * 1024 * 1024,
   cloudfrontDeployDelayMs: 300,
+  requestLog: 1000,
+  quicksightDelayMs: 0,
 });
 
 /** Parses `iam.GroupsPerAccount=500,cloudfront.KeyGroupsPerAccount=50` (commas or repeated flags). */

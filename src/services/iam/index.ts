@@ -1,4 +1,6 @@
 import type { ServiceDefinition } from "../../core/service.js";
+import type { Transaction } from "../../core/store/store.js";
+import { nameKey, T, type UserRecord } from "./model.js";
 import { CreateAccessKey, DeleteAccessKey, ListAccessKeys, UpdateAccessKey } from "./accessKeys.js";
 import { authorization } from "./authorization.js";
 import {
@@ -25,6 +27,13 @@ import {
   PutUserPolicy,
 } from "./userPolicies.js";
 import { CreateUser, DeleteUser, GetUser, ListUsers, ListUserTags, TagUser, UntagUser, UpdateUser } from "./users.js";
+
+/** Read-only views for other services (QuickSight users and policy assignments): an IAM user by name, a managed policy by ARN. */
+export { findPolicy } from "./policies.js";
+export async function findIamUser(tx: Transaction, account: string, name: string): Promise<{ UserName: string; UserId: string; Path: string } | undefined> {
+  const user = await tx.get<UserRecord>(T.users, nameKey(account, name));
+  return user?.UserName === name ? user : undefined;
+}
 
 export const iam: ServiceDefinition = {
   name: "iam",
