@@ -1,3 +1,4 @@
+import { formOf } from "./protocols/form.js";
 import type { HttpRequest } from "./protocols/protocol.js";
 import type { ServiceDefinition } from "./service.js";
 
@@ -57,5 +58,5 @@ export function serviceOf(
 function versionInForm(req: HttpRequest): string | undefined {
   const type = header(req, "content-type") ?? "";
   if (!type.startsWith("application/x-www-form-urlencoded")) return undefined;
-  return new URLSearchParams(req.body.toString("utf8")).get("Version") ?? undefined;
+  return formOf(req).get("Version");
 }

@@ -2,21 +2,8 @@ import { NormalizedSchema } from "@smithy/core/schema";
 import { AwsError } from "../errors.js";
 import { Validator } from "../validation.js";
 import { type HttpRequest, type Protocol, isUnit, requiredCount } from "./protocol.js";
+import { type Form, formOf as form } from "./form.js";
 import { errorResponseXml, queryResponseEnvelope, writeXml } from "./xml.js";
-
-/** Form parameters of a query request: the body for POST, the query string otherwise. */
-function formOf(req: HttpRequest): URLSearchParams {
-  const params = new URLSearchParams(req.query);
-  if (req.body.length) for (const [k, v] of new URLSearchParams(req.body.toString("utf8"))) params.set(k, v);
-  return params;
-}
-
-const formCache = new WeakMap<HttpRequest, URLSearchParams>();
-const form = (req: HttpRequest) => {
-  let f = formCache.get(req);
-  if (!f) formCache.set(req, (f = formOf(req)));
-  return f;
-};
 
 /**
  * Reads `Name`, `Name.member.N`, `Name.entry.N.key` ... into the shape `ns` describes: the
@@ -25,14 +12,12 @@ const form = (req: HttpRequest) => {
  */
 class QueryReader {
   constructor(
-    private readonly params: URLSearchParams,
+    private readonly params: Form,
     private readonly problems: Validator,
   ) {}
 
   private has(prefix: string): boolean {
-    if (this.params.has(prefix)) return true;
-    for (const key of this.params.keys()) if (key.startsWith(`${prefix}.`)) return true;
-    return false;
+    return this.params.has(prefix);
   }
 
   read(ns: NormalizedSchema, key: string, path: string): unknown {
@@ -40,7 +25,7 @@ class QueryReader {
     if (ns.isListSchema()) return this.readList(ns, key, path);
     if (ns.isMapSchema()) return this.readMap(ns, key, path);
     const raw = this.params.get(key);
-    if (raw === null) return undefined;
+    if (raw === undefined) return undefined;
     return this.readScalar(ns, raw, path);
   }
 
@@ -76,7 +61,7 @@ class QueryReader {
       const wire = (member.getMergedTraits().xmlName as string | undefined) ?? name;
       const memberKey = key ? `${key}.${wire}` : wire;
       const memberPath = path ? `${path}.${name}` : name;
-      const present = member.isStructSchema() || member.isListSchema() || member.isMapSchema() ? this.has(memberKey) : this.params.has(memberKey);
+      const present = member.isStructSchema() || member.isListSchema() || member.isMapSchema() ? this.has(memberKey) : this.params.get(memberKey) !== undefined;
       if (present) {
         const value = this.read(member, memberKey, memberPath);
         if (value !== undefined) out[name] = value;
@@ -108,7 +93,7 @@ class QueryReader {
     for (let n = 1; ; n++) {
       const entry = flat ? `${key}.${n}` : `${key}.entry.${n}`;
       const k = this.params.get(`${entry}.key`);
-      if (k === null) break;
+      if (k === undefined) break;
       out[k] = this.read(ns.getValueSchema(), `${entry}.value`, `${path}.${n}.value`);
     }
     return out;

@@ -107,8 +107,9 @@ function matchPath(route: Route, parts: string[]): Record<string, string> | unde
 
 /** The operation a REST request calls, or undefined when no template matches. */
 export function matchRoute(req: HttpRequest, service: LoadedService): RouteMatch | undefined {
-  const path = req.path.replace(/\/+$/, "") || "/";
-  const parts = path.split("/").slice(1);
+  // No template ends in `/`: a trailing slash is an empty label (`/key-group/`), never the
+  // list operation at `/key-group`.
+  const parts = req.path.split("/").slice(1);
   const method = req.method.toUpperCase();
   for (const route of routesOf(service)) {
     if (route.method !== method) continue;

@@ -60,3 +60,40 @@ export function requiredCount(ns: NormalizedSchema): number {
   const schema = ns.getSchema() as unknown[];
   return Array.isArray(schema) && typeof schema[6] === "number" ? schema[6] : 0;
 }
+
+/**
+ * What every protocol's decoder leaves to one check: numbers where the model has integers are
+ * whole and within 2^53 (the SDK's schemas do not tell an integer from a double, so a service
+ * whose model has doubles says so with `fractionalNumbers`), and lists hold no null item.
+ * Recorded in `problems` with the member's path, as AWS reports constraint violations.
+ */
+export function checkDecoded(
+  ref: SchemaRef | NormalizedSchema,
+  value: unknown,
+  path: string,
+  fractional: boolean,
+  problems: { fail(value: unknown, member: string, constraint: string): unknown },
+): void {
+  if (value === null || value === undefined || value instanceof Date || value instanceof Uint8Array) return;
+  const ns = ref instanceof NormalizedSchema ? ref : NormalizedSchema.of(ref as never);
+  if (typeof value === "number") {
+    if (ns.isNumericSchema() && !fractional && !Number.isSafeInteger(value)) problems.fail(value, path, "Member must be an integer");
+    return;
+  }
+  if (typeof value !== "object" || ns.isDocumentSchema()) return;
+  if (ns.isListSchema() && Array.isArray(value)) {
+    const item = ns.getValueSchema();
+    value.forEach((v, n) => {
+      const p = `${path}.${n + 1}.member`;
+      if (v === null || v === undefined) problems.fail(v, p, "Member must not be null");
+      else checkDecoded(item, v, p, fractional, problems);
+    });
+  } else if (ns.isMapSchema()) {
+    for (const [k, v] of Object.entries(value)) checkDecoded(ns.getValueSchema(), v, `${path}.${k}`, fractional, problems);
+  } else if (ns.isStructSchema()) {
+    for (const [name, member] of ns.structIterator()) {
+      const v = (value as Record<string, unknown>)[name];
+      if (v !== undefined) checkDecoded(member, v, path ? `${path}.${name}` : name, fractional, problems);
+    }
+  }
+}

@@ -6,16 +6,43 @@ import { AwsError } from "../errors.js";
 import { Validator } from "../validation.js";
 import { BindingError, type BodyCodec, decodeHttpInput, encodeHttpOutput, missingRequired, operationByRoute, routeOf } from "./http.js";
 import type { LoadedService, Protocol } from "./protocol.js";
-import { errorResponseXml, writeXml } from "./xml.js";
+import { errorResponseXml, writeXml, XML_FORBIDDEN } from "./xml.js";
 
 const malformed = () =>
   new AwsError("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema.", 400);
 
+const allowedCodePoint = (c: number) =>
+  c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+const REFERENCE = /&(?:#x([0-9a-fA-F]+)|#([0-9]+)|([A-Za-z_][\w.-]*));/g;
+const PREDEFINED = new Set(["amp", "lt", "gt", "quot", "apos"]);
+
+/**
+ * Holds a request body to what AWS's XML front end accepts, in one linear pass before the SDK's
+ * parser sees it: no DTD (AWS refuses document type declarations, and the parser would scan
+ * the document once per declaration), no character XML 1.0 forbids, no entity but the five
+ * predefined ones. Character references beyond U+FFFF become the character itself, which the
+ * parser would otherwise truncate to 16 bits.
+ */
+function wellFormedText(text: string): string {
+  if (/<!DOCTYPE|<!ENTITY/i.test(text) || XML_FORBIDDEN.test(text)) throw malformed();
+  if (!text.includes("&")) return text;
+  return text.replace(REFERENCE, (ref, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
+    if (name !== undefined) {
+      if (!PREDEFINED.has(name)) throw malformed();
+      return ref;
+    }
+    const code = hex !== undefined ? parseInt(hex, 16) : parseInt(dec!, 10);
+    if (!allowedCodePoint(code)) throw malformed();
+    return code > 0xffff ? String.fromCodePoint(code) : ref;
+  });
+}
+
 /** The root element's name and content, or MalformedXML. */
 function parseRoot(body: Buffer): [name: string, content: unknown] {
+  const text = wellFormedText(body.toString("utf8"));
   let parsed: Record<string, unknown>;
   try {
-    parsed = parseXML(body.toString("utf8")) as Record<string, unknown>;
+    parsed = parseXML(text) as Record<string, unknown>;
   } catch {
     throw malformed();
   }

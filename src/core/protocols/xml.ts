@@ -31,6 +31,17 @@ export function queryResponseEnvelope(operation: string, output: SchemaRef | und
   return envelope;
 }
 
+/** What XML 1.0 cannot carry, even escaped: C0 controls but tab/LF/CR, U+FFFE/U+FFFF, lone surrogates. */
+export const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const XML_FORBIDDEN_ALL = new RegExp(XML_FORBIDDEN.source, "g");
+
+/**
+ * Every XML answer passes here, so none can be a document a client fails to parse: a value that
+ * holds a character XML cannot represent (stored through a JSON service, or echoed in an error
+ * message) is written with U+FFFD in its place.
+ */
+const representable = (xml: string) => (XML_FORBIDDEN.test(xml) ? xml.replace(XML_FORBIDDEN_ALL, "\uFFFD") : xml);
+
 type Writer = (value: unknown) => string;
 const writers = new WeakMap<object, Map<string, Writer>>();
 
@@ -54,7 +65,7 @@ export function writeXml(schema: SchemaRef, value: unknown, xmlNamespace: string
     };
     bySettings.set(key, writer);
   }
-  return writer(value);
+  return representable(writer(value));
 }
 
 /** Writes `value` as the XML of `schema` with the SDK's serializer: the reference the compiled writers match. */
@@ -66,5 +77,5 @@ export function writeXmlWithSdk(schema: SchemaRef, value: unknown, xmlNamespace:
     httpBindings: false,
   });
   serializer.write(schema as never, value);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${serializer.flush() as string}`;
+  return representable(`<?xml version="1.0" encoding="UTF-8"?>\n${serializer.flush() as string}`);
 }

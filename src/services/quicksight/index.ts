@@ -1,6 +1,21 @@
 import type { ServiceDefinition } from "../../core/service.js";
-import { authorization } from "./authorization.js";
+import * as account from "./account.js";
+import { authorizationFor } from "./authorization.js";
+import * as groups from "./groups.js";
 import { DescribeKeyRegistration, UpdateKeyRegistration } from "./keyRegistration.js";
+import * as namespaces from "./namespaces.js";
+import * as tags from "./tags.js";
+import * as users from "./users.js";
+
+/** Every exported function of a family module whose name is an operation (PascalCase). */
+const operations = (...modules: object[]) =>
+  Object.fromEntries(modules.flatMap((m) => Object.entries(m).filter(([name, f]) => /^[A-Z]/.test(name) && typeof f === "function")));
+
+const handlers = {
+  UpdateKeyRegistration,
+  DescribeKeyRegistration,
+  ...operations(account, namespaces, users, groups, tags),
+};
 
 export const quicksight: ServiceDefinition = {
   name: "quicksight",
@@ -13,9 +28,7 @@ export const quicksight: ServiceDefinition = {
   validationErrorCode: "InvalidParameterValueException",
   internalErrorCode: "InternalFailureException",
   loadSchemas: () => import("@aws-sdk/client-quicksight"),
-  handlers: {
-    UpdateKeyRegistration,
-    DescribeKeyRegistration,
-  },
-  authorization,
+  handlers,
+  quotas: { NamespacesPerAccount: 100, GroupsPerNamespace: 10000 },
+  authorization: authorizationFor(Object.keys(handlers)),
 };
