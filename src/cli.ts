@@ -14,7 +14,12 @@ Options (each also read from an environment variable):
   --port N               port to listen on (PORT, default 4566)
   --host ADDR            address to bind (NUBIS_HOST, default 0.0.0.0)
   --data-dir DIR         keep state in SQLite under DIR (NUBIS_DATA_DIR; default: in memory)
-  --init-state FILE      start from a state snapshot (NUBIS_INIT_STATE)
+  --init-state FILE      start from a state snapshot (NUBIS_INIT_STATE); refused when the store
+                         already holds state, unless --init-state-force (NUBIS_INIT_STATE_FORCE=1)
+  --database-url URL     keep state in PostgreSQL, shared by every nubis on it (NUBIS_DATABASE_URL,
+                         postgres://user:password@host:port/db[?schema=NAME])
+  --database-schema NAME PostgreSQL schema for nubis's tables (NUBIS_DATABASE_SCHEMA, default public)
+  --database-pool N      PostgreSQL connections per process (NUBIS_DATABASE_POOL, default 10)
   --auth MODE            none | signature | iam (NUBIS_AUTH, default none)
   --root-credentials ACCOUNT:KEY:SECRET
                          root access keys checked by --auth signature|iam, repeatable
@@ -37,6 +42,10 @@ function configFrom(argv: string[], env: NodeJS.ProcessEnv): NubisConfig {
       host: { type: "string" },
       "data-dir": { type: "string" },
       "init-state": { type: "string" },
+      "init-state-force": { type: "boolean" },
+      "database-url": { type: "string" },
+      "database-schema": { type: "string" },
+      "database-pool": { type: "string" },
       auth: { type: "string" },
       "root-credentials": { type: "string", multiple: true },
       "default-account": { type: "string" },
@@ -68,8 +77,17 @@ function configFrom(argv: string[], env: NodeJS.ProcessEnv): NubisConfig {
   if (!Number.isInteger(cloudfrontDeployDelayMs) || cloudfrontDeployDelayMs < 0) {
     throw new Error(`invalid CloudFront deploy delay '${deployDelay}': expected milliseconds (0 or more)`);
   }
+  const poolSpec = values["database-pool"] ?? (env.NUBIS_DATABASE_POOL || undefined);
+  const databasePool = poolSpec === undefined ? undefined : Number(poolSpec);
+  if (databasePool !== undefined && (!Number.isInteger(databasePool) || databasePool < 1)) {
+    throw new Error(`invalid --database-pool '${poolSpec}': expected a number of connections (1 or more)`);
+  }
   return {
     ...config,
+    initStateForce: values["init-state-force"] || ["1", "true"].includes(env.NUBIS_INIT_STATE_FORCE ?? ""),
+    databaseUrl: values["database-url"] ?? (env.NUBIS_DATABASE_URL || undefined),
+    databaseSchema: values["database-schema"] ?? (env.NUBIS_DATABASE_SCHEMA || undefined),
+    databasePool,
     port,
     host: values.host ?? env.NUBIS_HOST ?? config.host,
     dataDir: values["data-dir"] ?? env.NUBIS_DATA_DIR ?? undefined,

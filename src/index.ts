@@ -4,7 +4,7 @@ import { Nubis } from "./core/server.js";
 import { readFileSync } from "node:fs";
 import { MemoryStore } from "./core/store/memory.js";
 import { parseSnapshot } from "./core/store/snapshot.js";
-import type { Store } from "./core/store/store.js";
+import { type Store, StoreNotEmptyError } from "./core/store/store.js";
 import { services } from "./services/index.js";
 
 export type { NubisConfig } from "./core/config.js";
@@ -17,8 +17,15 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** SQLite under `dataDir`, else memory; then the `initState` snapshot, if any, replaces the state. */
+/**
+ * PostgreSQL at `databaseUrl`, SQLite under `dataDir`, else memory; then the `initState`
+ * snapshot, if any, becomes the state (refused when the store already holds state, unless
+ * `initStateForce`: a second replica must not wipe the first's work).
+ */
 export async function createStore(config: NubisConfig): Promise<Store> {
+  if (config.dataDir && config.databaseUrl) {
+    throw new Error("--data-dir (SQLite) and --database-url (PostgreSQL) name two different stores: give one of them");
+  }
   let snapshot;
   if (config.initState) {
     // Read and check the snapshot before opening the store, so a bad file overwrites nothing.
@@ -34,9 +41,24 @@ export async function createStore(config: NubisConfig): Promise<Store> {
       throw new Error(`state file ${config.initState} refused: ${(error as Error).message}`);
     }
   }
-  // better-sqlite3 is loaded only when state goes to disk.
-  const store = config.dataDir ? new (await import("./core/store/sqlite.js")).SqliteStore(config.dataDir) : new MemoryStore();
-  if (snapshot) await store.load(snapshot.tables);
+  // better-sqlite3 and pg are loaded only when state leaves memory.
+  let store: Store;
+  if (config.databaseUrl) {
+    const { PostgresStore } = await import("./core/store/postgres.js");
+    store = await PostgresStore.open({ url: config.databaseUrl, schema: config.databaseSchema, pool: config.databasePool });
+  } else if (config.dataDir) store = new (await import("./core/store/sqlite.js")).SqliteStore(config.dataDir);
+  else store = new MemoryStore();
+  if (snapshot) {
+    try {
+      await store.load(snapshot.tables, { ifEmpty: !config.initStateForce });
+    } catch (error) {
+      await store.close();
+      if (error instanceof StoreNotEmptyError) {
+        throw new Error(`--init-state ${config.initState} refused: the store (${store.kind}) already holds state; nothing changed (--init-state-force replaces it)`);
+      }
+      throw error;
+    }
+  }
   return store;
 }
 

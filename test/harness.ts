@@ -3,7 +3,8 @@
  * Every test file starts its own server (`port: 0`), so files never share state.
  */
 import { execFile, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before } from "node:test";
@@ -14,19 +15,25 @@ process.env.AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING ??= "1";
 
 export const credentials = { accessKeyId: "test", secretAccessKey: "test" };
 
-/** The store the suite runs on: `NUBIS_TEST_STORE=sqlite npm test` runs it all on SQLite. */
-export const testStore = process.env.NUBIS_TEST_STORE === "sqlite" ? "sqlite" : "memory";
+/**
+ * The store the suite runs on: `NUBIS_TEST_STORE=sqlite npm test` runs it all on SQLite,
+ * `NUBIS_TEST_STORE=postgres` on a private PostgreSQL cluster (see postgresCluster).
+ */
+export const testStore = (["sqlite", "postgres"] as const).find((s) => s === process.env.NUBIS_TEST_STORE) ?? "memory";
 
 /**
  * Starts one server for the calling test file; `server()` returns it inside tests. Under
- * NUBIS_TEST_STORE=sqlite each server gets a fresh data dir, removed afterwards.
+ * NUBIS_TEST_STORE=sqlite each server gets a fresh data dir, removed afterwards; under
+ * NUBIS_TEST_STORE=postgres its own schema in this process's cluster.
  */
 export function useServer(options: Partial<NubisConfig> = {}): () => RunningServer {
   let running: RunningServer | undefined;
   let dataDir: string | undefined;
   before(async () => {
-    if (testStore === "sqlite" && !options.dataDir) dataDir = mkdtempSync(join(tmpdir(), "nubis-test-"));
-    running = await startServer({ port: 0, ...(dataDir ? { dataDir } : {}), ...options });
+    const own = !options.dataDir && !options.databaseUrl;
+    if (testStore === "sqlite" && own) dataDir = mkdtempSync(join(tmpdir(), "nubis-test-"));
+    const databaseUrl = testStore === "postgres" && own ? (await postgresCluster()).url() : undefined;
+    running = await startServer({ port: 0, ...(dataDir ? { dataDir } : {}), ...(databaseUrl ? { databaseUrl } : {}), ...options });
   });
   after(async () => {
     await running?.close();
@@ -98,4 +105,90 @@ export function boto3(endpoint: string, script: string): Promise<any> { // eslin
     });
     child.stdin!.end(script);
   });
+}
+
+/** The newest Debian PostgreSQL binaries (/usr/lib/postgresql/N/bin), or undefined. */
+export function postgresBin(): string | undefined {
+  const root = "/usr/lib/postgresql";
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  const found = versions.map((v) => join(root, v, "bin")).find((d) => existsSync(join(d, "initdb")) && existsSync(join(d, "pg_ctl")));
+  return found;
+}
+
+/** Why PostgreSQL tests skip (`.ci/run` installs the package, so CI never skips), or false. */
+export const postgresMissing: string | false = postgresBin()
+  ? false
+  : "PostgreSQL binaries are not installed (/usr/lib/postgresql/*/bin; apt-get install postgresql)";
+
+export interface PostgresCluster {
+  port: number;
+  /** A fresh schema of the cluster's `postgres` database (or the given one), as a --database-url. */
+  url(schema?: string): string;
+  /** pg_ctl stop (fast) and start again on the same port and data: a database restart. */
+  stop(): void;
+  start(): void;
+}
+
+let cluster: Promise<PostgresCluster> | undefined;
+let schemas = 0;
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+
+/**
+ * ONE private cluster per test process: initdb into a temporary folder, pg_ctl start on a free
+ * port, stopped and removed when the process exits. initdb refuses root, so as root the
+ * cluster runs as the `postgres` user (created by Debian's package) or `nobody`.
+ */
+export function postgresCluster(): Promise<PostgresCluster> {
+  return (cluster ??= startCluster());
+}
+
+async function startCluster(): Promise<PostgresCluster> {
+  const bin = postgresBin();
+  if (!bin) throw new Error(postgresMissing as string);
+  const dir = mkdtempSync(join(tmpdir(), "nubis-pg-"));
+  let as: string[] = [];
+  if (process.getuid?.() === 0) {
+    const user = ["postgres", "nobody"].find((u) => spawnSync("id", ["-u", u], { stdio: "ignore" }).status === 0);
+    if (!user) throw new Error("running as root, and neither a postgres nor a nobody user exists to run PostgreSQL as");
+    const uid = Number(spawnSync("id", ["-u", user], { encoding: "utf8" }).stdout);
+    const gid = Number(spawnSync("id", ["-g", user], { encoding: "utf8" }).stdout);
+    chownSync(dir, uid, gid);
+    as = ["runuser", "-u", user, "--"];
+  }
+  const spawnAs = (cmd: string, args: string[]) => {
+    const [exe, ...pre] = [...as, join(bin, cmd)];
+    return spawnSync(exe, [...pre, ...args], { encoding: "utf8" });
+  };
+  const run = (cmd: string, args: string[]) => {
+    const r = spawnAs(cmd, args);
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr || r.stdout}`);
+  };
+  const data = join(dir, "data");
+  run("initdb", ["-D", data, "-U", "nubis", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
+  const port = await freePort();
+  // fsync off: a test cluster need not survive an OS crash; commits stay synchronous, so a
+  // PostgreSQL restart (stop fast or immediate) keeps every acknowledged write.
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=300`;
+  const start = () => run("pg_ctl", ["-D", data, "-l", join(dir, "log"), "-w", "-o", options, "start"]);
+  const stop = () => run("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
+  start();
+  process.once("exit", () => {
+    spawnAs("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    port,
+    url: (schema = `t${process.pid}_${++schemas}`) => `postgres://nubis@127.0.0.1:${port}/postgres?schema=${schema}`,
+    stop,
+    start,
+  };
 }

@@ -10,7 +10,7 @@ import type { HttpRequest, HttpResponse, LoadedService } from "./protocols/proto
 import { credentialScopeOf, serviceOf } from "./routing.js";
 import type { Principal, RequestContext, ServiceDefinition } from "./service.js";
 import { exportState, parseSnapshot } from "./store/snapshot.js";
-import type { Store } from "./store/store.js";
+import { type Store, StoreUnavailableError } from "./store/store.js";
 
 export const VERSION = "0.1.0";
 
@@ -88,7 +88,13 @@ export class Nubis {
       sourceIp: req.socket.remoteAddress,
     };
     if (request.path.startsWith("/_nubis/") || request.path.startsWith("/moto-api/")) {
-      return this.send(res, await this.internal(request));
+      return this.send(
+        res,
+        await this.internal(request).catch((error) => {
+          if (!(error instanceof StoreUnavailableError)) throw error;
+          return { status: 503, headers: { "content-type": "application/json" }, body: JSON.stringify({ error: error.message }) };
+        }),
+      );
     }
     const response = await this.dispatch(request);
     this.send(res, response.http);
@@ -140,6 +146,8 @@ export class Nubis {
     } catch (error) {
       let awsError: AwsError;
       if (error instanceof AwsError) awsError = error;
+      // The state database is down or too contended: a 5xx the SDKs retry, not a crash report.
+      else if (error instanceof StoreUnavailableError) awsError = new AwsError(def.internalErrorCode, error.message, 503);
       else {
         console.error(`nubis: ${def.name} ${operation} failed`, error);
         awsError = new AwsError(def.internalErrorCode, "We encountered an internal error. Please try again.", 500);

@@ -12,6 +12,7 @@ import { GetKeyGroupCommand, UpdateKeyGroupCommand } from "@aws-sdk/client-cloud
 import { CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { DescribeKeyRegistrationCommand, QuickSightClient, UpdateKeyRegistrationCommand } from "@aws-sdk/client-quicksight";
 import { startServer } from "../../src/index.js";
+import { SQLITE_APPLICATION_ID } from "../../src/core/store/sqlite.js";
 import { cloudFront, createGroup, createKey } from "../cloudfront/fixtures.js";
 import { clientConfig } from "../harness.js";
 
@@ -71,6 +72,7 @@ describe("SQLite store (--data-dir)", () => {
     const dataDir = tempDir();
     const file = join(dataDir, "nubis.db");
     const db = new Database(file);
+    db.pragma(`application_id = ${SQLITE_APPLICATION_ID}`);
     db.pragma("user_version = 99");
     db.close();
     const before = sha(file);
@@ -86,6 +88,7 @@ describe("SQLite store (--data-dir)", () => {
     await s.close();
     const db = new Database(join(dataDir, "nubis.db"));
     assert.equal(db.pragma("user_version", { simple: true }), 1);
+    assert.equal(db.pragma("application_id", { simple: true }), SQLITE_APPLICATION_ID);
     db.close();
   });
 

@@ -4,26 +4,34 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { MemoryStore } from "../../src/core/store/memory.js";
+import { PostgresStore } from "../../src/core/store/postgres.js";
 import { SqliteStore } from "../../src/core/store/sqlite.js";
-import type { Store } from "../../src/core/store/store.js";
+import { type Store, StoreNotEmptyError } from "../../src/core/store/store.js";
+import { postgresCluster, postgresMissing } from "../harness.js";
 
 /** The Store contract every backend must keep; services rely on nothing else. */
-const backends: Array<[string, () => { store: Store; done: () => void }]> = [
-  ["memory", () => ({ store: new MemoryStore(), done: () => {} })],
+const backends: Array<[string, () => Promise<{ store: Store; done: () => void }>, string | false]> = [
+  ["memory", async () => ({ store: new MemoryStore(), done: () => {} }), false],
   [
     "sqlite",
-    () => {
+    async () => {
       const dir = mkdtempSync(join(tmpdir(), "nubis-store-"));
       const store = new SqliteStore(dir);
       return { store, done: () => rmSync(dir, { recursive: true, force: true }) };
     },
+    false,
+  ],
+  [
+    "postgres",
+    async () => ({ store: await PostgresStore.open({ url: (await postgresCluster()).url() }), done: () => {} }),
+    postgresMissing,
   ],
 ];
 
-for (const [name, open] of backends) {
-  describe(`${name} store`, () => {
+for (const [name, open, skip] of backends) {
+  describe(`${name} store`, { skip }, () => {
     it("scans in key order under a prefix, after a cursor, and counts by prefix", async () => {
-      const { store, done } = open();
+      const { store, done } = await open();
       await store.transaction(async (tx) => {
         for (const k of ["a/3", "a/1", "b/1", "a/2", "a/10"]) await tx.put("t.x", k, { k });
         await tx.put("t.x", "a/1", { k: "a/1", v: 2 }); // an update is not a second row
@@ -44,7 +52,7 @@ for (const [name, open] of backends) {
     });
 
     it("rolls back every write of a transaction that throws, counts included", async () => {
-      const { store, done } = open();
+      const { store, done } = await open();
       await store.transaction(async (tx) => tx.put("t.x", "a/1", 1));
       assert.equal(await store.transaction(async (tx) => tx.count("t.x", "a/")), 1);
       await assert.rejects(
@@ -67,7 +75,7 @@ for (const [name, open] of backends) {
     });
 
     it("runs transactions one at a time (serializable read-modify-write)", async () => {
-      const { store, done } = open();
+      const { store, done } = await open();
       await Promise.all(
         Array.from({ length: 50 }, () =>
           store.transaction(async (tx) => {
@@ -83,7 +91,7 @@ for (const [name, open] of backends) {
     });
 
     it("resets one service's tables, dumps and loads the whole state", async () => {
-      const { store, done } = open();
+      const { store, done } = await open();
       await store.transaction(async (tx) => {
         await tx.put("iam.groups", "a/x", 1);
         await tx.put("kms.keys", "a/k", 2);
@@ -93,6 +101,29 @@ for (const [name, open] of backends) {
       await store.load({ "iam.users": [["a/u", { n: 1 }]] });
       assert.deepEqual(await store.dump(), { "iam.users": [["a/u", { n: 1 }]] });
       assert.equal(await store.transaction((tx) => tx.count("iam.users", "a/")), 1);
+      await store.close();
+      done();
+    });
+    it("load with ifEmpty refuses a store that holds state and changes nothing", async () => {
+      const { store, done } = await open();
+      await store.load({ "iam.users": [["a/u", 1]] }, { ifEmpty: true });
+      await assert.rejects(store.load({ "iam.groups": [["a/g", 2]] }, { ifEmpty: true }), StoreNotEmptyError);
+      assert.deepEqual(await store.dump(), { "iam.users": [["a/u", 1]] });
+      await store.close();
+      done();
+    });
+
+    it("keeps values byte for byte (key order inside objects, unicode) and scans to the end of a prefix", async () => {
+      const { store, done } = await open();
+      const value = { z: 1, a: [null, "é😀\u0000", { y: true, b: 1.5 }] };
+      await store.transaction(async (tx) => {
+        await tx.put("t.x", "a/\uffff", value);
+        await tx.put("t.x", "a/~", 1);
+        await tx.put("t.x", "a0", 2);
+      });
+      const rows = await store.transaction((tx) => tx.scan("t.x", { prefix: "a/", limit: 10 }));
+      assert.deepEqual(rows.map(([k]) => k), ["a/~", "a/\uffff"]);
+      assert.equal(JSON.stringify(rows[1][1]), JSON.stringify(value));
       await store.close();
       done();
     });

@@ -1,4 +1,4 @@
-import type { Dump, ScanOptions, Store, Transaction } from "./store.js";
+import { type Dump, type ScanOptions, type Store, StoreNotEmptyError, type Transaction } from "./store.js";
 
 /**
  * One table: a Map for lookups and a sorted key array for ordered scans, so a page costs
@@ -129,8 +129,9 @@ export class MemoryStore implements Store {
     });
   }
 
-  load(dump: Dump): Promise<void> {
+  load(dump: Dump, options: { ifEmpty?: boolean } = {}): Promise<void> {
     return this.transaction(async () => {
+      if (options.ifEmpty && [...this.tables.values()].some((t) => t.keys.length)) throw new StoreNotEmptyError("the store holds state");
       this.tables.clear();
       for (const [name, rows] of Object.entries(dump)) {
         const t = this.table(name);

@@ -1,10 +1,14 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, statSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import type { Dump, ScanOptions, Store, Transaction } from "./store.js";
+import { type Dump, type ScanOptions, type Store, StoreNotEmptyError, StoreOpenError, type Transaction, prefixEnd } from "./store.js";
+
+export { StoreOpenError };
 
 /** Version of the on-disk layout, kept in `PRAGMA user_version`. */
 export const SQLITE_FORMAT = 1;
+/** `PRAGMA application_id` of nubis's files ("nubi"): another program's nubis.db is refused untouched. */
+export const SQLITE_APPLICATION_ID = 0x6e756269;
 
 /** Older layouts and how to bring them to SQLITE_FORMAT; version 0 is a new, empty file. */
 const MIGRATIONS: Record<number, (db: Database.Database) => void> = {
@@ -14,8 +18,6 @@ const MIGRATIONS: Record<number, (db: Database.Database) => void> = {
       PRIMARY KEY (tbl, key)) WITHOUT ROWID`);
   },
 };
-
-export class StoreOpenError extends Error {}
 
 /**
  * Holds `DIR/nubis.lock` with our pid; a lock whose process is gone (kill -9) is taken over.
@@ -71,6 +73,7 @@ export class SqliteStore implements Store {
   private readonly counts = new Map<string, Map<string, number>>();
 
   constructor(readonly dir: string) {
+    if (existsSync(dir) && !statSync(dir).isDirectory()) throw new StoreOpenError(`--data-dir ${dir} is a file, not a directory`);
     mkdirSync(dir, { recursive: true });
     this.unlock = acquireLock(dir);
     const file = join(dir, "nubis.db");
@@ -101,13 +104,22 @@ export class SqliteStore implements Store {
   }
 
   private migrate(file: string) {
+    const appId = this.db.pragma("application_id", { simple: true }) as number;
     const version = this.db.pragma("user_version", { simple: true }) as number;
+    const tables = this.db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((t) => t.name);
+    // Files of nubis before the mark: our one table and format 1; adopted as they are.
+    const unmarked = appId === 0 && version === 1 && tables.join() === "rows" && this.hasOurColumns();
+    if (appId !== SQLITE_APPLICATION_ID && !(appId === 0 && version === 0 && tables.length === 0) && !unmarked) {
+      throw new StoreOpenError(
+        `${file} is not a nubis database (application_id ${appId}, tables: ${tables.join(", ") || "none"}); it was left untouched`,
+      );
+    }
     if (version > SQLITE_FORMAT) {
       throw new StoreOpenError(
         `${file} was written by a newer nubis (format ${version}; this one reads up to ${SQLITE_FORMAT}); it was left untouched`,
       );
     }
-    if (version === SQLITE_FORMAT) {
+    if (version === SQLITE_FORMAT && appId === SQLITE_APPLICATION_ID) {
       // Touch the schema so a corrupt file fails here, at start, with its name.
       this.db.prepare("SELECT count(*) FROM rows LIMIT 1").get();
       return;
@@ -115,7 +127,13 @@ export class SqliteStore implements Store {
     this.db.transaction(() => {
       for (let v = version; v < SQLITE_FORMAT; v++) MIGRATIONS[v](this.db);
       this.db.pragma(`user_version = ${SQLITE_FORMAT}`);
+      this.db.pragma(`application_id = ${SQLITE_APPLICATION_ID}`);
     })();
+  }
+
+  private hasOurColumns(): boolean {
+    const columns = this.db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('rows') ORDER BY cid").all();
+    return columns.map((c) => c.name).join() === "tbl,key,value";
   }
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
@@ -143,14 +161,14 @@ export class SqliteStore implements Store {
       },
       scan: async <V>(table: string, { prefix, after, limit }: ScanOptions) =>
         sql.scan
-          .all(table, after ?? "", prefix, prefix + "\uffff", limit)
+          .all(table, after ?? "", prefix, prefixEnd(prefix), limit)
           .map((r) => [r.key, JSON.parse(r.value) as V] as [string, V]),
       count: async (table, prefix) => {
-        if (!prefix.endsWith("/")) return sql.count.get(table, prefix, prefix + "\uffff")!.n;
+        if (!prefix.endsWith("/")) return sql.count.get(table, prefix, prefixEnd(prefix))!.n;
         let counts = this.counts.get(table);
         if (!counts) this.counts.set(table, (counts = new Map()));
         let n = counts.get(prefix);
-        if (n === undefined) counts.set(prefix, (n = sql.count.get(table, prefix, prefix + "\uffff")!.n));
+        if (n === undefined) counts.set(prefix, (n = sql.count.get(table, prefix, prefixEnd(prefix))!.n));
         return n;
       },
     };
@@ -180,7 +198,7 @@ export class SqliteStore implements Store {
   reset(service?: string): Promise<void> {
     return this.transaction(async () => {
       this.counts.clear();
-      if (service) this.db.prepare("DELETE FROM rows WHERE tbl >= ? AND tbl < ?").run(`${service}.`, `${service}.\uffff`);
+      if (service) this.db.prepare("DELETE FROM rows WHERE tbl >= ? AND tbl < ?").run(`${service}.`, prefixEnd(`${service}.`));
       else this.db.exec("DELETE FROM rows");
     });
   }
@@ -193,8 +211,9 @@ export class SqliteStore implements Store {
     });
   }
 
-  load(dump: Dump): Promise<void> {
+  load(dump: Dump, options: { ifEmpty?: boolean } = {}): Promise<void> {
     return this.transaction(async () => {
+      if (options.ifEmpty && this.db.prepare("SELECT 1 FROM rows LIMIT 1").get()) throw new StoreNotEmptyError("the store holds state");
       this.counts.clear();
       this.db.exec("DELETE FROM rows");
       for (const [table, rows] of Object.entries(dump)) for (const [key, value] of rows) this.sql.insert.run(table, key, JSON.stringify(value));

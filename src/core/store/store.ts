@@ -17,8 +17,11 @@ export interface Store {
   reset(service?: string): Promise<void>;
   /** Every row of every table, tables and rows in key order (state snapshots). */
   dump(): Promise<Dump>;
-  /** Replaces the whole state with `dump`, atomically. */
-  load(dump: Dump): Promise<void>;
+  /**
+   * Replaces the whole state with `dump`, atomically. With `ifEmpty`, throws StoreNotEmptyError
+   * (and changes nothing) when the store holds any row, checked in the same transaction.
+   */
+  load(dump: Dump, options?: { ifEmpty?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,5 +45,18 @@ export interface Transaction {
 
 export type Dump = Record<string, Array<[key: string, value: unknown]>>;
 
-/** The smallest string greater than every string that starts with `prefix`. */
-export const prefixEnd = (prefix: string) => prefix + "\uffff";
+/**
+ * A bound above every key that starts with `prefix`, in the byte (UTF-8) order SQLite and
+ * PostgreSQL compare in: the largest code point (only a key with U+10FFFF right after the
+ * prefix would fall outside).
+ */
+export const prefixEnd = (prefix: string) => prefix + "\u{10ffff}";
+
+/** The store's database cannot be reached, or a transaction could not commit: a 5xx for the client. */
+export class StoreUnavailableError extends Error {}
+
+/** `load(dump, { ifEmpty: true })` on a store that holds state. */
+export class StoreNotEmptyError extends Error {}
+
+/** The store cannot be opened (unreachable, foreign or newer data): a one-line message for the user. */
+export class StoreOpenError extends Error {}
