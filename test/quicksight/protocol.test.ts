@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ListUsersCommand, QuickSightClient } from "@aws-sdk/client-quicksight";
+import { ListTopicsCommand, QuickSightClient } from "@aws-sdk/client-quicksight";
 import { clientConfig, failure, useServer } from "../harness.js";
 
 const server = useServer();
@@ -17,10 +17,10 @@ const describeRegistration = async () => (await (await call("GET", path)).json()
 
 describe("restJson1 protocol (QuickSight)", () => {
   it("answers an operation without a handler with NotImplemented (501) in QuickSight's error shape", async () => {
-    const error = await failure(new QuickSightClient(clientConfig(server().endpoint)).send(new ListUsersCommand({ AwsAccountId: ACCOUNT, Namespace: "default" })));
+    const error = await failure(new QuickSightClient(clientConfig(server().endpoint)).send(new ListTopicsCommand({ AwsAccountId: ACCOUNT })));
     assert.equal(error.name, "NotImplemented");
     assert.equal(error.$metadata.httpStatusCode, 501);
-    assert.match(error.message, /ListUsers/);
+    assert.match(error.message, /ListTopics/);
   });
 
   it("writes success as JSON with Status in the body and the request id in header and body", async () => {

@@ -31,4 +31,5 @@ export const quicksight: ServiceDefinition = {
   handlers,
   quotas: { NamespacesPerAccount: 100, GroupsPerNamespace: 10000 },
   authorization: authorizationFor(Object.keys(handlers)),
+  resources: () => import("./consoleResources.js").then((m) => m.resources),
 };
