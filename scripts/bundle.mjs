@@ -2,6 +2,7 @@
 // chunks (one per protocol and per SDK client), so `nubis` starts without resolving thousands
 // of small module files (spawn to first answer: ~180 ms instead of ~300 ms). Type checking is
 // `npm run typecheck` / `npm test`; this only builds.
+import { copyFileSync, renameSync } from "node:fs";
 import { build } from "esbuild";
 
 await build({
@@ -14,10 +15,27 @@ await build({
   outdir: "dist",
   // The SDK clients' ESM builds: their schemas stay named exports of the lazily loaded chunks.
   mainFields: ["module", "main"],
-  // A native addon, loaded only with --data-dir.
-  external: ["better-sqlite3"],
+  // A native addon, loaded only with --data-dir; esbuild builds the console only when run from the sources.
+  external: ["better-sqlite3", "esbuild"],
   // Bundled CommonJS code calls require(); ESM output has none of its own.
   banner: { js: "import { createRequire as __nubisRequire } from 'node:module'; const require = __nubisRequire(import.meta.url);" },
   sourcemap: true,
   logLevel: "warning",
 });
+
+// The web console (src/console/app): one minified script and stylesheet for the browser, and the
+// page, in dist/console/, read by src/console/assets.ts on the console's first request.
+await build({
+  entryPoints: { app: "src/console/app/main.ts", appcss: "src/console/app/style.css" },
+  bundle: true,
+  minify: true,
+  format: "iife",
+  target: "es2020",
+  platform: "browser",
+  legalComments: "none",
+  outdir: "dist/console",
+  entryNames: "[name]",
+  logLevel: "warning",
+});
+copyFileSync("src/console/app/index.html", "dist/console/index.html");
+renameSync("dist/console/appcss.css", "dist/console/app.css");

@@ -30,6 +30,9 @@ Options (each also read from an environment variable):
   --quota S.NAME=N       override a service quota, repeatable (NUBIS_QUOTAS, comma-separated)
   --cloudfront-deploy-delay MS
                          CloudFront InProgress -> Deployed delay (NUBIS_CLOUDFRONT_DEPLOY_DELAY_MS, default 300)
+  --request-log N        API calls kept for the console and GET /_nubis/requests
+                         (NUBIS_REQUEST_LOG, default 1000; 0: none)
+  --admin-token TOKEN    required by the console, reset and POST state (NUBIS_ADMIN_TOKEN)
   --quiet                no per-request log lines (NUBIS_LOG=0)
   --help, --version
 `;
@@ -52,6 +55,8 @@ function configFrom(argv: string[], env: NodeJS.ProcessEnv): NubisConfig {
       "default-region": { type: "string" },
       quota: { type: "string", multiple: true },
       "cloudfront-deploy-delay": { type: "string" },
+      "request-log": { type: "string" },
+      "admin-token": { type: "string" },
       quiet: { type: "boolean" },
       help: { type: "boolean" },
       version: { type: "boolean" },
@@ -82,8 +87,13 @@ function configFrom(argv: string[], env: NodeJS.ProcessEnv): NubisConfig {
   if (databasePool !== undefined && (!Number.isInteger(databasePool) || databasePool < 1)) {
     throw new Error(`invalid --database-pool '${poolSpec}': expected a number of connections (1 or more)`);
   }
+  const requestLogSpec = values["request-log"] ?? (env.NUBIS_REQUEST_LOG || undefined);
+  const requestLog = Number(requestLogSpec ?? config.requestLog);
+  if (!Number.isInteger(requestLog) || requestLog < 0) throw new Error(`invalid --request-log '${requestLogSpec}': expected a number of requests (0 or more)`);
   return {
     ...config,
+    requestLog,
+    adminToken: values["admin-token"] ?? (env.NUBIS_ADMIN_TOKEN || undefined),
     initStateForce: values["init-state-force"] || ["1", "true"].includes(env.NUBIS_INIT_STATE_FORCE ?? ""),
     databaseUrl: values["database-url"] ?? (env.NUBIS_DATABASE_URL || undefined),
     databaseSchema: values["database-schema"] ?? (env.NUBIS_DATABASE_SCHEMA || undefined),

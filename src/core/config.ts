@@ -38,6 +38,10 @@ export interface NubisConfig {
    * before it reads as Deployed, in milliseconds. Short so clients that poll (Terraform) finish fast.
    */
   cloudfrontDeployDelayMs: number;
+  /** How many API calls the request log keeps in memory for the console and `GET /_nubis/requests` (0: no log). */
+  requestLog: number;
+  /** Required by the console and the state-changing internal endpoints when set (`--admin-token`). */
+  adminToken?: string;
   /**
    * How long a QuickSight change (subscription, namespace, asset create/update) reads as in
    * progress (CREATION_IN_PROGRESS, CREATING, ...) before it reads as done, in milliseconds.
@@ -60,6 +64,7 @@ export const defaultConfig = (): NubisConfig => ({
   log: false,
   maxBodyBytes: 10 * 1024 * 1024,
   cloudfrontDeployDelayMs: 300,
+  requestLog: 1000,
   requestLog: 1000,
   quicksightDelayMs: 0,
 });

@@ -10,6 +10,8 @@ import type { HttpRequest, HttpResponse, LoadedService } from "./protocols/proto
 import { credentialScopeOf, serviceOf } from "./routing.js";
 import type { Principal, RequestContext, ServiceDefinition } from "./service.js";
 import { exportState, parseSnapshot } from "./store/snapshot.js";
+import { mutationRefusal } from "../console/admin.js";
+import { RequestLog } from "../console/requestLog.js";
 import { type Store, StoreUnavailableError } from "./store/store.js";
 
 export const VERSION = "0.1.0";
@@ -38,13 +40,17 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 /** The request dispatcher: routing, protocol decode, handler, protocol encode. */
 export class Nubis {
   private readonly loaded = new Map<string, Promise<LoadedService>>();
-  private readonly started = Date.now();
+  readonly started = Date.now();
+  /** The last API calls, for the console and GET /_nubis/requests (`--request-log N`). */
+  readonly requestLog: RequestLog | undefined;
 
   constructor(
     readonly config: NubisConfig,
     readonly store: Store,
     readonly services: readonly ServiceDefinition[],
-  ) {}
+  ) {
+    this.requestLog = config.requestLog > 0 ? new RequestLog(config.requestLog) : undefined;
+  }
 
   /** Loads a service's SDK schemas once, on first use. */
   service(def: ServiceDefinition): Promise<LoadedService> {
@@ -87,6 +93,10 @@ export class Nubis {
       body,
       sourceIp: req.socket.remoteAddress,
     };
+    // The console's code loads on its first request only: it costs the API nothing until opened.
+    if (request.path.startsWith("/_nubis/console") || request.path === "/_nubis/requests") {
+      return (await import("../console/server.js")).serveConsole(this, request, res);
+    }
     if (request.path.startsWith("/_nubis/") || request.path.startsWith("/moto-api/")) {
       return this.send(
         res,
@@ -98,6 +108,7 @@ export class Nubis {
     }
     const response = await this.dispatch(request);
     this.send(res, response.http);
+    this.requestLog?.add(request, response.service, response.operation, response.http, performance.now() - t0);
     if (this.config.log) {
       const ms = (performance.now() - t0).toFixed(1);
       console.log(`${response.service} ${response.operation} ${response.http.status} ${ms}ms`);
@@ -217,6 +228,10 @@ export class Nubis {
           this.services.map((s) => [s.name, { protocol: s.protocol, operationsImplemented: Object.keys(s.handlers).length }]),
         ),
       });
+    }
+    if ((path === "/_nubis/reset" || path === "/moto-api/reset" || path === "/_nubis/state") && method === "POST") {
+      const refused = mutationRefusal(this.config, request.headers);
+      if (refused) return json(403, { error: refused });
     }
     if ((path === "/_nubis/reset" || path === "/moto-api/reset") && method === "POST") {
       const service = request.query.get("service") ?? undefined;

@@ -81,4 +81,5 @@ export const cloudfront: ServiceDefinition = {
     ListTagsForResource,
   },
   authorization,
+  resources: () => import("./consoleResources.js").then((m) => m.resources),
 };

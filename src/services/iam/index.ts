@@ -64,6 +64,7 @@ export const iam: ServiceDefinition = {
   signatureWindowMinutes: 15,
   identity,
   authorization,
+  resources: () => import("./consoleResources.js").then((m) => m.resources),
   handlers: {
     CreateGroup,
     GetGroup,

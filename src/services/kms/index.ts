@@ -37,4 +37,5 @@ export const kms: ServiceDefinition = {
     DeleteAlias,
   },
   authorization,
+  resources: () => import("./consoleResources.js").then((m) => m.resources),
 };

@@ -1,0 +1,114 @@
+import { allPages, type RequestContext, type ResourceKind, type ResourceLink } from "../../core/service.js";
+import { GetAnycastIpList, ListAnycastIpLists } from "./anycastIpLists.js";
+import { GetConnectionGroup, ListConnectionGroups } from "./connectionGroups.js";
+import { GetKeyGroup, ListKeyGroups } from "./keyGroups.js";
+import { T } from "./model.js";
+import { GetPublicKey, ListPublicKeys } from "./publicKeys.js";
+
+/** CloudFront's resource kinds for the web console (global), read through CloudFront's own handlers. */
+
+const PAGE = 50;
+const date = (d: Date | undefined) => (d ? new Date(d).toISOString() : undefined);
+
+const allKeyGroups = (ctx: RequestContext) =>
+  allPages(async (Marker) => {
+    const out = await ListKeyGroups({ Marker, MaxItems: 100 }, ctx);
+    return { items: out.KeyGroupList?.Items, next: out.KeyGroupList?.NextMarker };
+  });
+
+const publicKeys: ResourceKind = {
+  name: "publicKeys",
+  title: "Public keys",
+  table: T.publicKeys,
+  columns: ["Name", "Id", "Comment", "CreatedTime"],
+  async list(ctx, Marker) {
+    const out = await ListPublicKeys({ Marker, MaxItems: PAGE }, ctx);
+    return {
+      rows: (out.PublicKeyList?.Items ?? []).map((k) => ({ id: k.Id!, columns: { Name: k.Name, Id: k.Id, Comment: k.Comment, CreatedTime: date(k.CreatedTime) } })),
+      next: out.PublicKeyList?.NextMarker,
+    };
+  },
+  get: (ctx, Id) => GetPublicKey({ Id }, ctx),
+  // CloudFront has no "key groups of a key" call: the account's key groups are few (quota 10 by default).
+  async links(ctx, id) {
+    return (await allKeyGroups(ctx))
+      .filter((g) => g.KeyGroup?.KeyGroupConfig?.Items?.includes(id))
+      .map((g): ResourceLink => ({ service: "cloudfront", kind: "keyGroups", id: g.KeyGroup!.Id!, label: g.KeyGroup!.KeyGroupConfig!.Name, direction: "referencedBy", relation: "key group" }));
+  },
+};
+
+const keyGroups: ResourceKind = {
+  name: "keyGroups",
+  title: "Key groups",
+  table: T.keyGroups,
+  columns: ["Name", "Id", "PublicKeys", "Comment", "LastModifiedTime"],
+  async list(ctx, Marker) {
+    const out = await ListKeyGroups({ Marker, MaxItems: PAGE }, ctx);
+    return {
+      rows: (out.KeyGroupList?.Items ?? []).map(({ KeyGroup: g }) => ({
+        id: g!.Id!,
+        columns: { Name: g!.KeyGroupConfig?.Name, Id: g!.Id, PublicKeys: g!.KeyGroupConfig?.Items?.length ?? 0, Comment: g!.KeyGroupConfig?.Comment, LastModifiedTime: date(g!.LastModifiedTime) },
+      })),
+      next: out.KeyGroupList?.NextMarker,
+    };
+  },
+  get: (ctx, Id) => GetKeyGroup({ Id }, ctx),
+  async links(ctx, _id, resource) {
+    const items = (resource as Awaited<ReturnType<typeof GetKeyGroup>>).KeyGroup?.KeyGroupConfig?.Items ?? [];
+    const links: ResourceLink[] = [];
+    for (const keyId of items) {
+      const key = await GetPublicKey({ Id: keyId }, ctx).catch(() => undefined);
+      links.push({ service: "cloudfront", kind: "publicKeys", id: keyId, label: key?.PublicKey?.PublicKeyConfig?.Name, direction: "references", relation: "public key" });
+    }
+    return links;
+  },
+};
+
+const connectionGroups: ResourceKind = {
+  name: "connectionGroups",
+  title: "Connection groups",
+  table: T.connectionGroups,
+  columns: ["Name", "Id", "Status", "Enabled", "RoutingEndpoint", "AnycastIpListId"],
+  async list(ctx, Marker) {
+    const out = await ListConnectionGroups({ Marker, MaxItems: PAGE }, ctx);
+    return {
+      rows: (out.ConnectionGroups ?? []).map((g) => ({
+        id: g.Id!,
+        columns: { Name: g.Name, Id: g.Id, Status: g.Status, Enabled: g.Enabled, RoutingEndpoint: g.RoutingEndpoint, AnycastIpListId: g.AnycastIpListId },
+      })),
+      next: out.NextMarker,
+    };
+  },
+  get: (ctx, Identifier) => GetConnectionGroup({ Identifier }, ctx),
+  async links(_ctx, _id, resource) {
+    const listId = (resource as Awaited<ReturnType<typeof GetConnectionGroup>>).ConnectionGroup?.AnycastIpListId;
+    return listId ? [{ service: "cloudfront", kind: "anycastIpLists", id: listId, direction: "references", relation: "anycast IP list" }] : [];
+  },
+};
+
+const anycastIpLists: ResourceKind = {
+  name: "anycastIpLists",
+  title: "Anycast IP lists",
+  table: T.anycastIpLists,
+  columns: ["Name", "Id", "Status", "IpCount", "IpAddressType", "LastModifiedTime"],
+  async list(ctx, Marker) {
+    const out = await ListAnycastIpLists({ Marker, MaxItems: PAGE }, ctx);
+    return {
+      rows: (out.AnycastIpLists?.Items ?? []).map((l) => ({
+        id: l.Id!,
+        columns: { Name: l.Name, Id: l.Id, Status: l.Status, IpCount: l.IpCount, IpAddressType: l.IpAddressType, LastModifiedTime: date(l.LastModifiedTime) },
+      })),
+      next: out.AnycastIpLists?.NextMarker,
+    };
+  },
+  get: (ctx, Id) => GetAnycastIpList({ Id }, ctx),
+  async links(ctx, AnycastIpListId) {
+    const groups = await allPages(async (Marker) => {
+      const out = await ListConnectionGroups({ Marker, MaxItems: 100, AssociationFilter: { AnycastIpListId } }, ctx);
+      return { items: out.ConnectionGroups, next: out.NextMarker };
+    });
+    return groups.map((g): ResourceLink => ({ service: "cloudfront", kind: "connectionGroups", id: g.Id!, label: g.Name, direction: "referencedBy", relation: "connection group" }));
+  },
+};
+
+export const resources: ResourceKind[] = [publicKeys, keyGroups, connectionGroups, anycastIpLists];
