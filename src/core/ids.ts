@@ -30,3 +30,42 @@ export function randomString(alphabet: string, length: number): string {
 }
 
 export const uuid = () => randomUUID();
+
+/**
+ * An access key id (`AKIA`, `ASIA` + 16 base32 characters) that encodes its account the way
+ * AWS's keys do: decoding characters 5 onward, the first 6 bytes masked with 0x7fffffffff80
+ * and shifted right by 7 give the account (what GetAccessKeyInfo and tools read).
+ */
+export function accountKeyId(prefix: string, account: string): string {
+  const bytes = Buffer.alloc(10);
+  for (let i = 0; i < 10; i++) bytes[i] = randomByte();
+  const packed = BigInt(account) * 128n + BigInt(bytes[5] & 0x7f);
+  for (let i = 0; i < 6; i++) bytes[i] = Number((packed >> BigInt(8 * (5 - i))) & 0xffn);
+  let bits = 0;
+  let value = 0;
+  let out = "";
+  for (const byte of bytes) {
+    value = ((value << 8) | byte) & 0xffff;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return prefix + out;
+}
+
+/** The account an AWS-format key id encodes (the inverse of `accountKeyId`), or undefined. */
+export function accountOfKeyId(keyId: string): string | undefined {
+  if (!/^A[A-Z]{3}[A-Z2-7]{12,}$/.test(keyId)) return undefined;
+  let bits = 0n;
+  let n = 0;
+  for (const c of keyId.slice(4, 14)) {
+    bits = (bits << 5n) | BigInt(BASE32.indexOf(c));
+    n += 5;
+  }
+  // 10 characters = 50 bits; the first 48 are the 6 bytes.
+  const first6 = bits >> BigInt(n - 48);
+  const account = (first6 & 0x7fffffffff80n) >> 7n;
+  return account.toString().padStart(12, "0");
+}

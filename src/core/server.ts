@@ -201,7 +201,8 @@ export class Nubis {
    */
   private async principalOf(accessKeyId: string): Promise<Principal> {
     if (/^\d{12}$/.test(accessKeyId)) return rootPrincipal(accessKeyId);
-    if (/^AKIA[A-Z2-7]{16}$/.test(accessKeyId)) {
+    // AKIA: IAM access keys; ASIA: STS temporary credentials.
+    if (/^A[KS]IA[A-Z2-7]{16}$/.test(accessKeyId)) {
       for (const def of this.services) {
         if (!def.identity) continue;
         const found = await this.store.transaction((tx) => def.identity!.accessKey(tx, accessKeyId));

@@ -4,16 +4,41 @@ import type { Transaction } from "./store/store.js";
 
 export type ProtocolName = "awsQuery" | "restXml" | "restJson1" | "awsJson1_1";
 
-/** Who is calling: the root of an account, or an IAM user through one of its access keys. */
+/**
+ * Who is calling: the root of an account, an IAM user through one of its access keys, or the
+ * holder of temporary credentials (STS): an assumed-role session, a federated user, or a
+ * root/user behind GetSessionToken credentials (same type and ARN as the long-term identity).
+ */
 export interface Principal {
-  type: "root" | "user";
+  type: "root" | "user" | "assumed-role" | "federated-user";
   account: string;
+  /** `arn:aws:iam::A:user/U`, `arn:aws:sts::A:assumed-role/R/S`, `arn:aws:sts::A:federated-user/N`. */
   arn: string;
-  /** The account id for root, the AIDA… id for a user. */
+  /** The account id for root, the AIDA… id for a user, `AROA…:session` for a session, `A:name` for a federated user. */
   userId: string;
   userName?: string;
+  /** Temporary credentials: what the session carries beyond its identity. */
+  session?: SessionFacts;
 }
 
+/** A session's facts that authorization reads (policies are snapshots taken when it was issued). */
+export interface SessionFacts {
+  /** The long-term identity whose policies apply: a role ARN (assumed-role), else the user or root that asked. */
+  sourceArn: string;
+  /** The AIDA/AROA id (or account id for root) of `sourceArn`: a role recreated under the same name is another role. */
+  sourceId: string;
+  /** Session policies (AssumeRole/GetFederationToken `Policy`, `PolicyArns`): when present, they also must allow. */
+  policies?: PolicySource[];
+  tags?: Record<string, string>;
+  transitiveTagKeys?: string[];
+  sourceIdentity?: string;
+  /** Authenticated with an MFA code (aws:MultiFactorAuthPresent). */
+  mfa: boolean;
+  /** An assumed-role session that was itself made with session credentials (1 hour at most). */
+  chained?: boolean;
+  issuedAt: string;
+  expiration: string;
+}
 export interface RequestContext {
   readonly requestId: string;
   readonly service: string;
@@ -48,8 +73,33 @@ export interface Authorization {
   noPermissionRequired?: boolean;
   /** Further actions the call needs (tags on a create also need the tagging action). */
   also?: Array<{ action: string; resources: string[] }>;
+  /**
+   * The resource-based policy of the resource touched (a KMS key policy, a role's trust policy),
+   * evaluated with the caller's identity policies on ONE engine (core/auth/policy.ts `decide`):
+   * - an explicit Deny in it denies;
+   * - same account: a statement whose Principal names the caller (its user/role/session ARN)
+   *   allows without any identity policy; one that names only the account (`arn:aws:iam::A:root`
+   *   or `A`) delegates to the identity policies, which must then allow;
+   * - `required` (KMS key policies, trust policies): without an Allow in it nothing is allowed,
+   *   whatever the identity policies say; otherwise (S3-like) identity policies alone suffice;
+   * - cross account (caller's account != `account`): both the resource policy (naming the caller
+   *   or its account) and the caller's identity policies must allow.
+   * The statements need `Principal`/`NotPrincipal`; parse documents with `parseResourcePolicy`.
+   */
+  resourcePolicy?: ResourcePolicy;
+  /** AWS words the denial without a reason (sts:AssumeRole: "... on resource: R"). */
+  terseDenial?: boolean;
 }
 
+export interface ResourcePolicy {
+  /** Account that owns the resource. */
+  account: string;
+  policy: PolicySource;
+  /** No access unless this policy allows (KMS key policies, role trust policies). */
+  required?: boolean;
+  /** How the denial message names the policy kind ("resource-based policy"). */
+  kind?: string;
+}
 /** Declares an operation's authorization; may read the state (a group's current path). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Authorizer<I = any> = (input: I, ctx: RequestContext) => Authorization | Promise<Authorization>;
@@ -60,12 +110,18 @@ export interface Credential {
   secretAccessKey: string;
   /** An Inactive key is refused like an unknown one. */
   active: boolean;
+  /** Temporary credentials: the token the request must carry (X-Amz-Security-Token). */
+  sessionToken?: string;
+  /** Temporary credentials: ISO-8601 instant after which the key answers ExpiredToken. */
+  expiration?: string;
 }
 
 /** How a service that issues identities (IAM) lends them to the core, without the core reading its tables. */
 export interface IdentitySource {
   accessKey(tx: Transaction, accessKeyId: string): Promise<Credential | undefined>;
-  /** Every identity-based policy in force for a user: its own and its groups'. */
+  /** Every identity-based policy in force for a principal: a user's own and its groups', a session's role's. */
+  /** The permissions boundary of the user or role behind the principal, if it has one. */
+  boundary?(tx: Transaction, principal: Principal): Promise<PolicySource | undefined>;
   policies(tx: Transaction, principal: Principal): Promise<PolicySource[]>;
 }
 
@@ -102,6 +158,10 @@ export interface ServiceDefinition {
   identity?: IdentitySource;
   /** Action and resources of each operation; under `--auth iam` an operation without one is denied. */
   authorization?: Record<string, Authorizer>;
+  /** Its declarations carry `resourcePolicy` (KMS key policies): root's calls are declared and checked too, for the cross-account rule. */
+  resourcePolicies?: boolean;
+  /** Operations callers make without credentials (STS AssumeRoleWithWebIdentity): accepted unsigned in every mode. */
+  unsignedOperations?: string[];
   /** The resource kinds the web console browses; loaded on the console's first use only. */
   resources?: () => Promise<ResourceKind[]>;
 }

@@ -14,12 +14,15 @@ export interface PolicyStatement {
   Resource?: string[];
   NotResource?: string[];
   Condition?: Record<string, Record<string, string[]>>;
+  /** Resource-based policies only: by principal type (`AWS`, `Federated`, `Service`, `*` for `"Principal": "*"`). */
+  Principal?: Record<string, string[]>;
+  NotPrincipal?: Record<string, string[]>;
 }
 
 export interface PolicySource {
   /** The policy's name (inline) or ARN (managed), as SimulatePrincipalPolicy reports it. */
   id: string;
-  type: "user" | "group" | "managed" | "none";
+  type: "user" | "group" | "role" | "managed" | "aws-managed" | "none" | "resource" | "session" | "boundary";
   statements: PolicyStatement[];
   /** Policy variables are substituted only in `"Version": "2012-10-17"` documents. */
   variables: boolean;
@@ -30,6 +33,16 @@ export interface RequestFacts {
   action: string;
   resource: string;
   context: Record<string, string[]>;
+  /** Who calls, as a resource-based policy's `Principal` names it (only read for statements that have one). */
+  caller?: CallerIds;
+}
+
+/** The identifiers a `Principal` element may name a caller by. */
+export interface CallerIds {
+  /** By principal type: `AWS` → user ARN, or role ARN and session ARN; `Federated` → identity provider ARN. */
+  direct: Record<string, string[]>;
+  /** The caller's account: `"AWS": "A"` or `"arn:aws:iam::A:root"` delegate to its identity policies. */
+  account?: string;
 }
 
 export type Decision = "allowed" | "explicitDeny" | "implicitDeny";
@@ -59,16 +72,45 @@ export function evaluate(policies: readonly PolicySource[], facts: RequestFacts)
   return { decision: "implicitDeny", matched: [], missingContext };
 }
 
+/** How a statement's Principal names the caller: itself, only its account, or not at all. */
+export type PrincipalMatch = "direct" | "account" | "none";
+
+/** Statements without Principal/NotPrincipal (identity policies) apply to whoever is evaluated. */
+export function principalMatch(s: PolicyStatement, caller: CallerIds | undefined): PrincipalMatch {
+  if (s.Principal) return namedIn(s.Principal, caller);
+  // NotPrincipal: everyone but those listed (named directly or through their account).
+  if (s.NotPrincipal) return namedIn(s.NotPrincipal, caller) === "none" ? "direct" : "none";
+  return "direct";
+}
+
+function namedIn(principal: Record<string, string[]>, caller: CallerIds | undefined): PrincipalMatch {
+  if (principal["*"]?.includes("*")) return "direct";
+  if (!caller) return "none";
+  let best: PrincipalMatch = "none";
+  for (const [type, names] of Object.entries(principal)) {
+    const direct = caller.direct[type] ?? [];
+    for (const name of names) {
+      if (name === "*" && type === "AWS" && Object.keys(caller.direct).length) return "direct";
+      if (direct.includes(name)) return "direct";
+      if (type === "AWS" && caller.account && (name === caller.account || /^arn:[\w-]+:iam::(\d{12}):root$/.exec(name)?.[1] === caller.account)) {
+        best = "account";
+      }
+    }
+  }
+  return best;
+}
+
 const lowerKeys = (context: Record<string, string[]>) =>
   Object.fromEntries(Object.entries(context).map(([k, v]) => [k.toLowerCase(), v]));
 
-function statementApplies(
+export function statementApplies(
   s: PolicyStatement,
   variables: boolean,
   facts: RequestFacts,
   context: Record<string, string[]>,
   missing: Set<string>,
 ): boolean {
+  if ((s.Principal || s.NotPrincipal) && principalMatch(s, facts.caller) === "none") return false;
   const actionMatches = (pattern: string) => globMatch(pattern, facts.action, true);
   if (s.Action && !s.Action.some(actionMatches)) return false;
   if (s.NotAction && s.NotAction.some(actionMatches)) return false;

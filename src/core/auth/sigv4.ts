@@ -40,6 +40,7 @@ export type AuthFailure =
   | "unknownKey"
   | "signature"
   | "expired"
+  | "tokenExpired"
   | "accessDenied";
 
 const CODES: Record<"query" | "json", Record<AuthFailure, string>> = {
@@ -50,6 +51,8 @@ const CODES: Record<"query" | "json", Record<AuthFailure, string>> = {
     unknownKey: "InvalidClientTokenId",
     signature: "SignatureDoesNotMatch",
     expired: "SignatureDoesNotMatch",
+    // unconfirmed status for IAM/STS (iam-sts §13.6): 403 like the other authentication failures.
+    tokenExpired: "ExpiredToken",
     accessDenied: "AccessDenied",
   },
   // restJson1 (QuickSight) and awsJson1_1 (KMS)
@@ -59,6 +62,7 @@ const CODES: Record<"query" | "json", Record<AuthFailure, string>> = {
     unknownKey: "UnrecognizedClientException",
     signature: "InvalidSignatureException",
     expired: "InvalidSignatureException",
+    tokenExpired: "ExpiredTokenException",
     accessDenied: "AccessDeniedException",
   },
 };
@@ -79,6 +83,7 @@ export function authError(protocol: ProtocolName, kind: AuthFailure, message: st
 export const MESSAGES = {
   missing: "Request is missing Authentication Token",
   unknownKey: "The security token included in the request is invalid.",
+  tokenExpired: "The security token included in the request is expired",
   signature:
     "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
 };

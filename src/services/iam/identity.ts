@@ -68,7 +68,29 @@ export const identity: IdentitySource = {
   },
 
   async policies(tx, principal: Principal) {
-    if (principal.type !== "user") return [];
-    return userPolicies(tx, principal.account, principal.userId);
+    if (principal.type === "user") return userPolicies(tx, principal.account, principal.userId);
+    // A federated user (GetFederationToken) has the policies of the user that asked, capped by its session policies.
+    const source = principal.session;
+    if (principal.type === "federated-user" && source?.sourceId.startsWith("AIDA")) return userPolicies(tx, principal.account, source.sourceId);
+    return [];
   },
 };
+
+/**
+ * Session policies as STS receives them (AssumeRole*, GetFederationToken `Policy` and
+ * `PolicyArns`): checked with IAM's grammar (MalformedPolicyDocument), managed ones read now;
+ * the session keeps these snapshots. Undefined for an ARN that names no policy.
+ */
+export function sessionPolicy(document: string): PolicySource {
+  return { ...policySource("SessionPolicy", "session", document) };
+}
+
+export async function managedSessionPolicy(tx: Transaction, account: string, arn: string): Promise<PolicySource | undefined> {
+  let policy;
+  try {
+    policy = await findPolicy(tx, account, arn);
+  } catch {
+    return undefined;
+  }
+  return policy && { ...policySource(policy.Arn, "session", policy.PolicyDocument) };
+}

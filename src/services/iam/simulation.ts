@@ -1,6 +1,7 @@
 import type {
   ContextEntry,
   EvaluationResult,
+  PolicySourceType,
   SimulateCustomPolicyRequest,
   SimulatePolicyResponse,
   SimulatePrincipalPolicyRequest,
@@ -37,7 +38,8 @@ const contextOf = (entries: ContextEntry[] | undefined) =>
   Object.fromEntries((entries ?? []).filter((e) => e.ContextKeyName).map((e) => [e.ContextKeyName!, e.ContextKeyValues ?? []]));
 
 /** The simulator's policy types: customer managed policies are `user-managed`. */
-const sourceType = (p: PolicySource) => (p.type === "managed" ? "user-managed" : p.type);
+const sourceType = (p: PolicySource): PolicySourceType =>
+  p.type === "managed" ? "user-managed" : p.type === "session" || p.type === "boundary" ? "none" : p.type;
 
 function simulate(policies: PolicySource[], input: SimulateInput): SimulatePolicyResponse {
   const resources = input.ResourceArns?.length ? input.ResourceArns : ["*"];

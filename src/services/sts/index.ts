@@ -1,13 +1,8 @@
-import type { GetCallerIdentityRequest, GetCallerIdentityResponse } from "@aws-sdk/client-sts";
-import type { Handler, ServiceDefinition } from "../../core/service.js";
+import type { ServiceDefinition } from "../../core/service.js";
 import { authorization } from "./authorization.js";
-
-/** The identity behind the request's access key: the account root, or an IAM user. */
-const GetCallerIdentity: Handler<GetCallerIdentityRequest, GetCallerIdentityResponse> = async (_input, ctx) => ({
-  UserId: ctx.principal.userId,
-  Account: ctx.account,
-  Arn: ctx.principal.arn,
-});
+import { DecodeAuthorizationMessage, GetAccessKeyInfo, GetCallerIdentity } from "./identityInfo.js";
+import { identity } from "./sessions.js";
+import { GetFederationToken, GetSessionToken } from "./tokens.js";
 
 export const sts: ServiceDefinition = {
   name: "sts",
@@ -23,6 +18,10 @@ export const sts: ServiceDefinition = {
   loadSchemas: () => import("@aws-sdk/client-sts"),
   // STS allows 15 minutes of clock skew (SPEC §8).
   signatureWindowMinutes: 15,
-  handlers: { GetCallerIdentity },
+  // The temporary credentials STS issues: the core resolves ASIA… keys here.
+  identity,
+  // Web identity and SAML callers have no AWS credentials yet (iam-sts §13.3).
+  unsignedOperations: ["AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"],
+  handlers: { GetCallerIdentity, GetSessionToken, GetFederationToken, GetAccessKeyInfo, DecodeAuthorizationMessage },
   authorization,
 };
