@@ -52,12 +52,24 @@ describe("KMS aliases", () => {
     const kms = client("eu-central-1");
     const key = await newKey(kms);
     for (const n of ["p1", "p2", "p3"]) await kms.send(new CreateAliasCommand({ AliasName: `alias/${n}`, TargetKeyId: key.KeyId }));
-    const first = await kms.send(new ListAliasesCommand({ Limit: 2 }));
+    const first = await kms.send(new ListAliasesCommand({ Limit: 2, KeyId: key.KeyId }));
     assert.deepEqual(first.Aliases!.map((a) => a.AliasName), ["alias/p1", "alias/p2"]);
     assert.equal(first.Truncated, true);
-    const second = await kms.send(new ListAliasesCommand({ Limit: 2, Marker: first.NextMarker }));
+    const second = await kms.send(new ListAliasesCommand({ Limit: 2, KeyId: key.KeyId, Marker: first.NextMarker }));
     assert.deepEqual(second.Aliases!.map((a) => a.AliasName), ["alias/p3"]);
     assert.equal(second.Truncated, false);
+    // The whole listing merges AWS's predefined aliases (no target key) in name order, page by page.
+    const names: string[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await kms.send(new ListAliasesCommand({ Limit: 4, Marker: marker }));
+      names.push(...page.Aliases!.map((a) => a.AliasName!));
+      for (const a of page.Aliases!) if (a.AliasName!.startsWith("alias/aws/")) assert.equal(a.TargetKeyId, undefined);
+      marker = page.NextMarker;
+    } while (marker);
+    assert.deepEqual(names, [...names].sort());
+    assert.ok(names.includes("alias/aws/s3") && names.includes("alias/aws/xray") && names.includes("alias/p3"));
+    assert.equal(names.length, 14 + 3);
   });
 
   it("refuses a name taken in the region with AlreadyExistsException, and allows it in another region", async () => {
@@ -73,17 +85,21 @@ describe("KMS aliases", () => {
     await client("us-west-2").send(new CreateAliasCommand({ AliasName: "alias/taken", TargetKeyId: west.KeyId }));
   });
 
-  for (const [label, name, code] of [
-    ["without the alias/ prefix", "app", "InvalidAliasNameException"],
-    ["in the reserved alias/aws/ space", "alias/aws/s3", "InvalidAliasNameException"],
-    ["with characters outside the pattern", "alias/a b", "ValidationException"],
-    ["that is only the prefix", "alias/", "InvalidAliasNameException"],
+  for (const [label, name, code, message] of [
+    ["without the alias/ prefix", "app", "ValidationException", 'Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html'],
+    ["in the reserved alias/aws/ space", "alias/aws/s3", "NotAuthorizedException", ""],
+    ["with characters outside the pattern", "alias/a b", "ValidationException", "1 validation error detected: Value 'alias/a b' at 'aliasName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$"],
+    ["with a semicolon", "alias/a;b", "ValidationException", "1 validation error detected: Value 'alias/a;b' at 'aliasName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9:/_-]+$"],
+    ["with a colon", "alias/a:b", "ValidationException", "alias/a:b contains invalid characters for an alias"],
+    ["that is only the prefix", "alias/", "ValidationException", 'Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html'],
   ] as const) {
     it(`refuses a name ${label} with ${code}`, async () => {
       const key = await newKey();
       const before = await aliasNames();
       const error = await failure(client().send(new CreateAliasCommand({ AliasName: name, TargetKeyId: key.KeyId })));
       assert.equal(error.name, code);
+      assert.equal(error.$metadata.httpStatusCode, 400);
+      assert.equal(error.message === "UnknownError" ? "" : error.message, message);
       assert.deepEqual(await aliasNames(), before);
     });
   }

@@ -91,7 +91,7 @@ describe("KMS CreateKey", () => {
     ["a usage the spec does not allow", { KeySpec: "ECC_NIST_P256" }, "ValidationException", /KeyUsage ENCRYPT_DECRYPT is not compatible with KeySpec ECC_NIST_P256/],
     ["KeySpec with CustomerMasterKeySpec", { KeySpec: "RSA_2048", CustomerMasterKeySpec: "RSA_2048" }, "ValidationException", /cannot specify KeySpec and CustomerMasterKeySpec/],
     ["a description over 8192 characters", { Description: "d".repeat(8193) }, "ValidationException", /at 'description' failed to satisfy constraint: Member must have length less than or equal to 8192/],
-    ["a policy that is not JSON", { Policy: "{not json" }, "MalformedPolicyDocumentException", /not valid JSON/],
+    ["a policy that is not JSON", { Policy: "{not json" }, "MalformedPolicyDocumentException", /not syntactically valid JSON/],
     ["a policy over 32 KB", { Policy: JSON.stringify({ Version: "2012-10-17", Id: "x".repeat(33000) }) }, "LimitExceededException", /32768 bytes/],
     ["duplicate tag keys", { Tags: [{ TagKey: "a", TagValue: "1" }, { TagKey: "a", TagValue: "2" }] }, "TagException", /Duplicate/],
     ["a custom key store", { CustomKeyStoreId: "cks-1234567890abcdef0" }, "CustomKeyStoreNotFoundException", /cks-1234567890abcdef0/],
@@ -131,7 +131,7 @@ describe("KMS DescribeKey", () => {
     assert.equal(error.message, "Alias arn:aws:kms:us-east-1:000000000000:alias/nothing-here is not found.");
     error = await failure(client().send(new DescribeKeyCommand({ KeyId: "not a key" })));
     assert.equal(error.name, "NotFoundException");
-    assert.equal(error.message, "Invalid keyId not a key");
+    assert.equal(error.message, "Invalid keyId 'not a key'");
   });
 
   it("keeps keys per account and per region", async () => {
@@ -241,7 +241,7 @@ describe("KMS ScheduleKeyDeletion / CancelKeyDeletion", () => {
       const key = await newKey();
       const error = await failure(client().send(new ScheduleKeyDeletionCommand({ KeyId: key.KeyId, PendingWindowInDays: days })));
       assert.equal(error.name, "ValidationException");
-      assert.match(error.message, /at 'pendingWindowInDays' failed to satisfy constraint/);
+      assert.equal(error.message, `PendingWindowInDays should be between 7 and 30, but it is ${days}`);
       assert.equal((await describeKey(key.KeyId!)).KeyState, "Enabled");
     }
     for (const days of [7, 30]) {

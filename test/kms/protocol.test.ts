@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { EncryptCommand, KMSClient } from "@aws-sdk/client-kms";
+import { EncapsulateCommand, KMSClient } from "@aws-sdk/client-kms";
 import { clientConfig, failure, useServer } from "../harness.js";
 
 const server = useServer();
@@ -19,10 +19,10 @@ const listKeys = async () => (await (await call("TrentService.ListKeys", "{}")).
 
 describe("awsJson1_1 protocol (KMS)", () => {
   it("answers an operation without a handler with NotImplemented (501) in KMS's error shape", async () => {
-    const error = await failure(new KMSClient(clientConfig(server().endpoint)).send(new EncryptCommand({ KeyId: "alias/x", Plaintext: new Uint8Array([1]) })));
+    const error = await failure(new KMSClient(clientConfig(server().endpoint)).send(new EncapsulateCommand({ KeyId: "alias/x", EncapsulationAlgorithm: "ML_KEM" as never })));
     assert.equal(error.name, "NotImplemented");
     assert.equal(error.$metadata.httpStatusCode, 501);
-    assert.match(error.message, /Encrypt/);
+    assert.match(error.message, /Encapsulate/);
   });
 
   it("answers an unknown target with UnknownOperationException (400)", async () => {

@@ -1,4 +1,6 @@
 import type { Authorizer, RequestContext } from "../../core/service.js";
+import { parseBlob } from "./crypto.js";
+import { readGrantToken } from "./grants.js";
 import { aliasArn, findKey, keyArn, parseKeyReference } from "./model.js";
 
 /**
@@ -35,20 +37,92 @@ const onKey = (action: string): Authorizer<In> => async (input, ctx) => ({
 
 const anyResource = (action: string): Authorizer<In> => () => ({ action: `kms:${action}`, resources: ["*"] });
 
+/** The key a symmetric ciphertext names (Decrypt and ReEncrypt need no KeyId), else the KeyId given. */
+async function ciphertextKey(ctx: RequestContext, blob: unknown, keyId: string | undefined): Promise<string> {
+  const parsed = blob instanceof Uint8Array ? parseBlob(blob) : undefined;
+  if (parsed) return keyArn({ Account: ctx.account, Region: ctx.region, KeyId: parsed.keyId });
+  return keyResource(ctx, keyId);
+}
+
+/** The key a RetireGrant names, by token or by KeyId. */
+function retireKey(ctx: RequestContext, input: In): Promise<string> {
+  if (input.GrantToken) {
+    try {
+      const t = readGrantToken(input.GrantToken);
+      return Promise.resolve(keyArn({ Account: t.account, Region: t.region, KeyId: t.keyId }));
+    } catch {
+      // An unreadable token is refused by the handler.
+    }
+  }
+  return keyResource(ctx, input.KeyId);
+}
+
+const KEY_OPERATIONS = [
+  "DescribeKey",
+  "EnableKey",
+  "DisableKey",
+  "ScheduleKeyDeletion",
+  "CancelKeyDeletion",
+  "UpdateKeyDescription",
+  "GetKeyLastUsage",
+  "GetKeyPolicy",
+  "PutKeyPolicy",
+  "ListKeyPolicies",
+  "UntagResource",
+  "ListResourceTags",
+  "EnableKeyRotation",
+  "DisableKeyRotation",
+  "GetKeyRotationStatus",
+  "RotateKeyOnDemand",
+  "ListKeyRotations",
+  "CreateGrant",
+  "ListGrants",
+  "RevokeGrant",
+  "Encrypt",
+  "GenerateDataKey",
+  "GenerateDataKeyWithoutPlaintext",
+  "GenerateDataKeyPair",
+  "GenerateDataKeyPairWithoutPlaintext",
+  "GetPublicKey",
+  "Sign",
+  "Verify",
+  "GenerateMac",
+  "VerifyMac",
+  "DeriveSharedSecret",
+  "ReplicateKey",
+  "UpdatePrimaryRegion",
+  "GetParametersForImport",
+  "ImportKeyMaterial",
+  "DeleteImportedKeyMaterial",
+];
+
 export const authorization: Record<string, Authorizer<In>> = {
+  ...Object.fromEntries(KEY_OPERATIONS.map((op) => [op, onKey(op)])),
   // Tags on CreateKey also need kms:TagResource (KMS's CreateKey reference).
   CreateKey: (input) => ({
     action: "kms:CreateKey",
     resources: ["*"],
     ...((input as { Tags?: unknown[] }).Tags?.length ? { also: [{ action: "kms:TagResource", resources: ["*"] }] } : {}),
   }),
+  TagResource: onKey("TagResource"),
   ListKeys: anyResource("ListKeys"),
   ListAliases: anyResource("ListAliases"),
-  DescribeKey: onKey("DescribeKey"),
-  EnableKey: onKey("EnableKey"),
-  DisableKey: onKey("DisableKey"),
-  ScheduleKeyDeletion: onKey("ScheduleKeyDeletion"),
-  CancelKeyDeletion: onKey("CancelKeyDeletion"),
+  GenerateRandom: anyResource("GenerateRandom"),
+  ListRetirableGrants: anyResource("ListRetirableGrants"),
+  CreateCustomKeyStore: anyResource("CreateCustomKeyStore"),
+  DescribeCustomKeyStores: anyResource("DescribeCustomKeyStores"),
+  UpdateCustomKeyStore: anyResource("UpdateCustomKeyStore"),
+  DeleteCustomKeyStore: anyResource("DeleteCustomKeyStore"),
+  ConnectCustomKeyStore: anyResource("ConnectCustomKeyStore"),
+  DisconnectCustomKeyStore: anyResource("DisconnectCustomKeyStore"),
+  Decrypt: async (input, ctx) => ({ action: "kms:Decrypt", resources: [await ciphertextKey(ctx, (input as Record<string, unknown>).CiphertextBlob, input.KeyId)] }),
+  // ReEncrypt needs ReEncryptFrom on the source key and ReEncryptTo on the destination.
+  ReEncrypt: async (input, ctx) => ({
+    action: "kms:ReEncryptFrom",
+    resources: [await ciphertextKey(ctx, (input as Record<string, unknown>).CiphertextBlob, input.SourceKeyId)],
+    also: [{ action: "kms:ReEncryptTo", resources: [await keyResource(ctx, input.DestinationKeyId)] }],
+  }),
+  RetireGrant: async (input, ctx) => ({ action: "kms:RetireGrant", resources: [await retireKey(ctx, input)] }),
   // The caller needs the permission on the alias and on the key(s) it points to, old and new.
   CreateAlias: async (input, ctx) => ({
     action: "kms:CreateAlias",

@@ -1,6 +1,7 @@
 import type { KeySpec, KeyUsageType, OriginType, Tag } from "@aws-sdk/client-kms";
 import { AwsError } from "../../core/errors.js";
-import { Validator } from "../../core/validation.js";
+import type { Transaction } from "../../core/store/store.js";
+import { lowerCamel, Validator } from "../../core/validation.js";
 
 /** KMS's validation: every constraint failure is one `ValidationException` listing them all. */
 export const kmsValidator = () => new Validator("ValidationException");
@@ -40,6 +41,42 @@ const ALIAS_PATTERN_TEXT = "^[a-zA-Z0-9:/_-]+$";
 const MARKER_PATTERN = /^[\u0020-\u00FF]*$/;
 const MARKER_PATTERN_TEXT = "[\\u0020-\\u00FF]*";
 
+export const policy = (v: Validator, value: string | undefined) =>
+  v.length(value, "Policy", 1, 131072).pattern(value, "Policy", POLICY_PATTERN, POLICY_PATTERN_TEXT);
+
+export const description = (v: Validator, value: string | undefined) => v.length(value, "Description", 0, 8192);
+
+/**
+ * Blob members are reported without their value ("Value at 'plaintext' failed ..."), as KMS
+ * does; checked before the other members, each alone.
+ */
+export function blob(value: Uint8Array | undefined, member: string, min: number, max: number, required = true) {
+  const fail = (rule: string) => new AwsError("ValidationException", `1 validation error detected: Value ${value === undefined ? "null " : ""}at '${lowerCamel(member)}' failed to satisfy constraint: ${rule}`);
+  if (value === undefined || value === null) {
+    if (required) throw fail("Member must not be null");
+    return;
+  }
+  if (value.length < min) throw fail(`Member must have length greater than or equal to ${min}`);
+  if (value.length > max) throw fail(`Member must have length less than or equal to ${max}`);
+}
+
+/** Up to 10 grant tokens of 1–8192 characters, each one nubis issued (KMS's tokens are opaque). */
+export function grantTokens(v: Validator, tokens: string[] | undefined) {
+  if (!tokens) return v;
+  if (tokens.length > 10) v.fail(`[${tokens.join(", ")}]`, "GrantTokens", "Member must have length less than or equal to 10");
+  tokens.forEach((t, i) => v.length(t, `GrantTokens.${i + 1}.member`, 1, 8192));
+  return v;
+}
+
+export const GRANT_TOKEN = /^AQpA[A-Za-z0-9_-]{20,}$/;
+
+/** Throws InvalidGrantTokenException for a token nubis did not issue. */
+export function checkGrantTokens(tokens: string[] | undefined) {
+  for (const t of tokens ?? []) if (!GRANT_TOKEN.test(t)) throw new AwsError("InvalidGrantTokenException", "Invalid grant token.");
+}
+
+export const enumOf = <T extends string>(v: Validator, value: T | undefined, member: string, allowed: readonly T[]) => v.oneOf(value, member, allowed);
+
 export const keyId = (v: Validator, value: string | undefined, member = "KeyId") => v.length(value, member, 1, 2048);
 
 export const limit = (v: Validator, value: number | undefined) => v.range(value, "Limit", 1, 1000);
@@ -50,12 +87,17 @@ export const marker = (v: Validator, value: string | undefined) =>
 export const aliasName = (v: Validator, value: string | undefined) =>
   v.length(value, "AliasName", 1, 256).pattern(value, "AliasName", ALIAS_PATTERN, ALIAS_PATTERN_TEXT);
 
-/** Aliases start with `alias/`, and `alias/aws/` belongs to AWS managed keys. */
+/** Aliases start with `alias/`, have no `:`, and `alias/aws/` belongs to AWS managed keys. */
 export function checkAliasName(name: string) {
-  if (!name.startsWith("alias/") || name === "alias/") throw new AwsError("InvalidAliasNameException", `Alias must start with the prefix "alias/" followed by a name.`);
-  if (name.startsWith("alias/aws/")) {
-    throw new AwsError("InvalidAliasNameException", `Alias ${name} is reserved: the prefix alias/aws/ belongs to AWS managed keys.`);
+  if (!name.startsWith("alias/") || name === "alias/") {
+    throw new AwsError(
+      "ValidationException",
+      'Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html',
+    );
   }
+  if (name.includes(":")) throw new AwsError("ValidationException", `${name} contains invalid characters for an alias`);
+  // KMS answers a reserved name with an empty NotAuthorizedException.
+  if (name.startsWith("alias/aws/")) throw new AwsError("NotAuthorizedException", "");
 }
 
 export interface CreateKeyChoice {
@@ -76,7 +118,7 @@ export function createKeyInput(input: {
   Tags?: Tag[];
 }): CreateKeyChoice {
   const v = kmsValidator();
-  v.length(input.Policy, "Policy", 1, 131072).pattern(input.Policy, "Policy", POLICY_PATTERN, POLICY_PATTERN_TEXT);
+  policy(v, input.Policy);
   v.length(input.Description, "Description", 0, 8192);
   v.oneOf(input.KeyUsage, "KeyUsage", KEY_USAGES);
   v.oneOf(input.KeySpec, "KeySpec", KEY_SPECS);
@@ -112,7 +154,34 @@ export function createKeyInput(input: {
 /** At most 50 tags, each key once. */
 export function tags(value: Tag[] | undefined) {
   if (!value) return;
-  if (value.length > 50) throw new AwsError("TagException", "Too many tags: a KMS key can have at most 50 tags.");
+  if (value.length > 50) throw new AwsError("TagException", "Too many tags");
   const keys = new Set(value.map((t) => t.TagKey));
   if (keys.size !== value.length) throw new AwsError("TagException", "Duplicate tag keys");
+  if (value.some((t) => t.TagKey!.toLowerCase().startsWith("aws:"))) throw new AwsError("TagException", "Tags beginning with aws: are reserved");
 }
+
+export const tagMembers = (v: Validator, value: Tag[] | undefined) => {
+  value?.forEach((tag, i) => {
+    v.required(tag.TagKey, `Tags.${i + 1}.member.TagKey`).required(tag.TagValue, `Tags.${i + 1}.member.TagValue`);
+    v.length(tag.TagKey, `Tags.${i + 1}.member.TagKey`, 1, 128);
+    v.length(tag.TagValue, `Tags.${i + 1}.member.TagValue`, 0, 256);
+  });
+  return v;
+};
+
+/** Markers of lists held in one record (tags, rotations): the position of the next item. */
+export const toIndexMarker = (i: number) => Buffer.from(`i:${i}`).toString("base64url");
+export function indexMarker(marker: string, size: number): number {
+  const m = /^i:(\d+)$/.exec(Buffer.from(marker, "base64url").toString("utf8"));
+  const i = m ? Number(m[1]) : NaN;
+  if (!Number.isInteger(i) || i > size) throw new AwsError("InvalidMarkerException", "Invalid marker");
+  return i;
+}
+
+/** The custom key store an id names in the caller's account and region (CustomKeyStoreNotFoundException otherwise). */
+export async function requireCustomKeyStore(tx: Transaction, ctx: { account: string; region: string }, id: string) {
+  const store = await tx.get(CUSTOM_KEY_STORES, `${ctx.account}/${ctx.region}/${id}`);
+  if (!store) throw new AwsError("CustomKeyStoreNotFoundException", `Custom key store ${id} does not exist.`);
+  return store;
+}
+export const CUSTOM_KEY_STORES = "kms.customKeyStores";
