@@ -1,5 +1,7 @@
 import type { ServiceDefinition } from "../../core/service.js";
 import * as account from "./account.js";
+import * as dataSets from "./dataSets.js";
+import * as dataSources from "./dataSources.js";
 import { authorizationFor } from "./authorization.js";
 import * as groups from "./groups.js";
 import { DescribeKeyRegistration, UpdateKeyRegistration } from "./keyRegistration.js";
@@ -14,7 +16,7 @@ const operations = (...modules: object[]) =>
 const handlers = {
   UpdateKeyRegistration,
   DescribeKeyRegistration,
-  ...operations(account, namespaces, users, groups, tags),
+  ...operations(account, namespaces, users, groups, tags, dataSources, dataSets),
 };
 
 export const quicksight: ServiceDefinition = {
