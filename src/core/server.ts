@@ -151,6 +151,7 @@ export class Nubis {
         throw new AwsError("NotImplemented", `nubis does not implement ${def.title} ${operation} yet`, 501);
       }
       const ctx = await this.context(def, operation, requestId, scope, principal, now);
+      if (/^AKIA/.test(ctx.accessKeyId)) await this.recordUse(def, ctx);
       if (this.config.auth === "iam") await authorize(input, ctx, service, this.store, this.services, request.sourceIp);
       const output = await handler(input, ctx);
       return { service: def.name, operation, http: protocol.encodeOutput(service, schema, output, requestId) };
@@ -193,6 +194,14 @@ export class Nubis {
       quota: (name) => quotas[`${def.name}.${name}`] ?? def.quotas?.[name] ?? Number.POSITIVE_INFINITY,
       transaction: (work) => store.transaction(work),
     };
+  }
+
+  /** A request signed with an issued key counts as its last use (whatever it answers next). */
+  private async recordUse(def: ServiceDefinition, ctx: RequestContext) {
+    const use = { service: def.signingName, region: ctx.region, now: ctx.now };
+    for (const s of this.services) {
+      if (s.identity?.used) await this.store.transaction((tx) => s.identity!.used!(tx, ctx.accessKeyId, use));
+    }
   }
 
   /**

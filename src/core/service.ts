@@ -123,6 +123,8 @@ export interface IdentitySource {
   /** The permissions boundary of the user or role behind the principal, if it has one. */
   boundary?(tx: Transaction, principal: Principal): Promise<PolicySource | undefined>;
   policies(tx: Transaction, principal: Principal): Promise<PolicySource[]>;
+  /** Records that a request was signed with an issued key (IAM GetAccessKeyLastUsed). */
+  used?(tx: Transaction, accessKeyId: string, use: { service: string; region: string; now: Date }): Promise<void>;
 }
 
 export interface ServiceDefinition {

@@ -48,7 +48,7 @@ interface Link {
   relation: string;
 }
 
-const main = document.getElementById("main")!;
+const root = document.getElementById("main")!;
 let overview: Overview | undefined;
 
 class HttpError extends Error {
@@ -86,33 +86,44 @@ async function loadOverview(): Promise<Overview> {
 // ---- routing ----------------------------------------------------------------------------
 
 let leave: (() => void) | undefined;
+let generation = 0;
 
+/**
+ * Each route renders into a new element, shown once ready, so a slow page that finishes after
+ * the user moved on never overwrites the newer one.
+ */
 function route() {
   leave?.();
   leave = undefined;
+  const mine = ++generation;
   const [pathPart, queryPart = ""] = location.hash.replace(/^#/, "").split("?");
   const parts = pathPart.split("/").filter(Boolean).map(decodeURIComponent);
   const query = new URLSearchParams(queryPart);
   const page = parts[0] ?? "overview";
   for (const a of document.querySelectorAll<HTMLAnchorElement>("nav a")) a.classList.toggle("active", a.dataset.nav === (page === "resource" ? "resources" : page));
+  const view = h("div", { class: "view" });
   const render = async () => {
-    if (page === "resources") return resourcesPage(parts[1], parts[2], query);
-    if (page === "resource") return detailPage(parts[1], parts[2], parts.slice(3).join("/"), query);
-    if (page === "requests") return requestsPage();
-    if (page === "state") return statePage();
-    return overviewPage();
+    if (page === "resources") return resourcesPage(view, parts[1], parts[2], query);
+    if (page === "resource") return detailPage(view, parts[1], parts[2], parts.slice(3).join("/"), query);
+    if (page === "requests") return requestsPage(view);
+    if (page === "state") return statePage(view);
+    return overviewPage(view);
   };
-  render().catch(showFailure);
+  render()
+    .catch((error) => showFailure(view, error))
+    .finally(() => {
+      if (mine === generation) root.replaceChildren(view);
+    });
 }
 
-function showFailure(error: unknown) {
+function showFailure(main: HTMLElement, error: unknown) {
   clear(main);
-  if (error instanceof HttpError && error.status === 401) return tokenForm();
+  if (error instanceof HttpError && error.status === 401) return tokenForm(main);
   main.append(h("div", { class: "error" }, String((error as Error).message ?? error)));
 }
 
 /** Under --admin-token, the console asks for the token once; the server keeps it in a cookie. */
-function tokenForm() {
+function tokenForm(main: HTMLElement) {
   const input = h("input", { type: "password", id: "token", placeholder: "admin token", autocomplete: "off" });
   main.append(
     h("h1", {}, "Admin token required"),
@@ -146,7 +157,7 @@ function qs(query: Record<string, string | undefined>): string {
 
 // ---- overview ---------------------------------------------------------------------------
 
-async function overviewPage() {
+async function overviewPage(main: HTMLElement) {
   const o = await loadOverview();
   clear(main);
   const card = (label: string, value: string, id?: string) => h("div", { class: "card", id }, h("b", {}, label), value);
@@ -203,7 +214,7 @@ function scopeChoices(o: Overview, service: ServiceInfo) {
   return { accounts: [...accounts].sort(), regions: [...regions].sort() };
 }
 
-async function resourcesPage(serviceName: string | undefined, kindName: string | undefined, query: URLSearchParams) {
+async function resourcesPage(main: HTMLElement, serviceName: string | undefined, kindName: string | undefined, query: URLSearchParams) {
   const o = await loadOverview();
   const browsable = o.services.filter((s) => s.kinds.length);
   const service = browsable.find((s) => s.name === serviceName) ?? browsable[0];
@@ -236,7 +247,7 @@ async function resourcesPage(serviceName: string | undefined, kindName: string |
   let timer: ReturnType<typeof setTimeout> | undefined;
   filterInput.addEventListener("input", () => {
     clearTimeout(timer);
-    timer = setTimeout(() => void loadPage(undefined, true), 250);
+    timer = setTimeout(() => void loadPage(undefined, true).catch((e) => showFailure(main, e)), 250);
   });
   const body = h("div", { id: "resource-table" });
   const pager = h("div", { class: "toolbar" });
@@ -291,7 +302,7 @@ async function resourcesPage(serviceName: string | undefined, kindName: string |
     }
     clear(pager);
     pager.append(
-      h("button", { id: "prev", disabled: !history.length, onclick: () => void loadPage(history.pop()).catch(showFailure) }, "← Previous"),
+      h("button", { id: "prev", disabled: !history.length, onclick: () => void loadPage(history.pop()).catch((e) => showFailure(main, e)) }, "← Previous"),
       h(
         "button",
         {
@@ -299,7 +310,7 @@ async function resourcesPage(serviceName: string | undefined, kindName: string |
           disabled: !data.next,
           onclick: () => {
             history.push(current);
-            void loadPage(data.next).catch(showFailure);
+            void loadPage(data.next).catch((e) => showFailure(main, e));
           },
         },
         "Next →",
@@ -312,7 +323,7 @@ async function resourcesPage(serviceName: string | undefined, kindName: string |
 
 const cell = (v: unknown) => (v === undefined || v === null ? "" : String(v));
 
-async function detailPage(serviceName: string, kindName: string, id: string, query: URLSearchParams) {
+async function detailPage(main: HTMLElement, serviceName: string, kindName: string, id: string, query: URLSearchParams) {
   const data = await api<{ title: string; id: string; account: string; region?: string; resource: unknown; links: Link[] }>(
     `/_nubis/console/api/resource${qs({ service: serviceName, kind: kindName, id, account: query.get("account") ?? undefined, region: query.get("region") ?? undefined })}`,
   );
@@ -363,7 +374,8 @@ async function detailPage(serviceName: string, kindName: string, id: string, que
 
 // ---- request log ------------------------------------------------------------------------
 
-async function requestsPage() {
+async function requestsPage(main: HTMLElement) {
+  const mine = generation;
   const o = overview ?? (await loadOverview());
   clear(main);
   const serviceSelect = h("select", { id: "f-service" }, h("option", { value: "" }, "all services"), ...o.services.map((s) => h("option", { value: s.name }, s.name)));
@@ -398,7 +410,7 @@ async function requestsPage() {
     const bad = e.status >= 400;
     const tr = h(
       "tr",
-      { class: "clickable", "data-seq": String(e.seq), onclick: () => void openEntry(e.seq).catch(showFailure) },
+      { class: "clickable", "data-seq": String(e.seq), onclick: () => void openEntry(e.seq).catch((e) => showFailure(main, e)) },
       h("td", {}, e.time.slice(11, 23)),
       h("td", {}, e.method),
       h("td", {}, e.service),
@@ -443,7 +455,7 @@ async function requestsPage() {
   for (const el of [serviceSelect, operation, status, account, text]) {
     el.addEventListener("input", () => {
       clearTimeout(timer);
-      timer = setTimeout(() => void reload().catch(showFailure), 200);
+      timer = setTimeout(() => void reload().catch((e) => showFailure(main, e)), 200);
     });
   }
   await reload();
@@ -461,7 +473,8 @@ async function requestsPage() {
       for (const entry of data.entries) addRow(entry);
     }, 50);
   });
-  leave = () => events.close();
+  if (mine !== generation) events.close();
+  else leave = () => events.close();
 }
 
 // ---- state ------------------------------------------------------------------------------
@@ -475,7 +488,7 @@ function confirmAction(text: string): Promise<boolean> {
   return new Promise((resolve) => dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok"), { once: true }));
 }
 
-async function statePage() {
+async function statePage(main: HTMLElement) {
   const o = await loadOverview();
   clear(main);
   const readOnly = o.access === "readOnly";

@@ -2,6 +2,8 @@ import type {
   CreateAccessKeyRequest,
   CreateAccessKeyResponse,
   DeleteAccessKeyRequest,
+  GetAccessKeyLastUsedRequest,
+  GetAccessKeyLastUsedResponse,
   ListAccessKeysRequest,
   ListAccessKeysResponse,
   UpdateAccessKeyRequest,
@@ -79,6 +81,7 @@ export const DeleteAccessKey: Handler<DeleteAccessKeyRequest, Record<string, nev
       throw new AwsError("NoSuchEntity", `The Access Key with id ${input.AccessKeyId} cannot be found.`);
     }
     await tx.delete(T.accessKeyIndex, input.AccessKeyId!);
+    await tx.delete(T.accessKeyLastUsed, input.AccessKeyId!);
     return {};
   });
 };
@@ -116,3 +119,48 @@ export async function resolveAccessKey(tx: Transaction, id: string): Promise<Pri
     userName: key.UserName,
   };
 }
+
+/** Last use of a key, to the minute as AWS reports it. */
+interface LastUse {
+  LastUsedDate: string;
+  ServiceName: string;
+  Region: string;
+}
+
+const toMinute = (date: Date) => new Date(Math.floor(date.getTime() / 60_000) * 60_000).toISOString().replace(".000Z", "Z");
+
+/**
+ * Records that a request was signed with the key (called by the core for every request signed
+ * with an AKIA key, in every auth mode). AWS reports the minute, so the row is written only
+ * when the minute, service or region changes: at most one write per key per minute and
+ * service, and otherwise one read.
+ */
+export async function recordKeyUse(tx: Transaction, accessKeyId: string, use: { service: string; region: string; now: Date }) {
+  const key = await tx.get<AccessKeyRecord>(T.accessKeyIndex, accessKeyId);
+  if (!key) return;
+  const last: LastUse = { LastUsedDate: toMinute(use.now), ServiceName: use.service, Region: use.region };
+  const stored = await tx.get<LastUse>(T.accessKeyLastUsed, accessKeyId);
+  if (stored && stored.LastUsedDate === last.LastUsedDate && stored.ServiceName === last.ServiceName && stored.Region === last.Region) return;
+  await tx.put(T.accessKeyLastUsed, accessKeyId, last);
+}
+
+/** For the credential report: a key's last use, if any. */
+export const lastUse = (tx: Transaction, accessKeyId: string) => tx.get<LastUse>(T.accessKeyLastUsed, accessKeyId);
+
+/** Any key of the account, whoever owns it; a key never used reads N/A. */
+export const GetAccessKeyLastUsed: Handler<GetAccessKeyLastUsedRequest, GetAccessKeyLastUsedResponse> = async (input, ctx) => {
+  const v = check.iamValidator();
+  v.length(input.AccessKeyId, "AccessKeyId", 16, 128).pattern(input.AccessKeyId, "AccessKeyId", /^[\w]+$/, "[\\w]+");
+  v.check();
+  return ctx.transaction(async (tx) => {
+    const key = await tx.get<AccessKeyRecord>(T.accessKeyIndex, input.AccessKeyId!);
+    if (!key || key.account !== ctx.account) throw new AwsError("NoSuchEntity", `The Access Key with id ${input.AccessKeyId} cannot be found.`);
+    const used = await lastUse(tx, key.AccessKeyId);
+    return {
+      ...(key.UserName !== undefined ? { UserName: key.UserName } : {}),
+      AccessKeyLastUsed: used
+        ? { LastUsedDate: new Date(used.LastUsedDate), ServiceName: used.ServiceName, Region: used.Region }
+        : { ServiceName: "N/A", Region: "N/A" },
+    };
+  });
+};

@@ -20,22 +20,22 @@ async function pathOf(ctx: RequestContext, table: string, name: string | undefin
 const group = async (ctx: RequestContext, name: string | undefined) =>
   groupArn(ctx.account, await pathOf(ctx, T.groups, name), name ?? "");
 
-const user = async (ctx: RequestContext, name: string | undefined) =>
+export const user = async (ctx: RequestContext, name: string | undefined) =>
   userArn(ctx.account, await pathOf(ctx, T.users, name), name ?? "");
 
 /** Without UserName, access key and GetUser calls act on the caller itself. */
-const selfOr = async (ctx: RequestContext, name: string | undefined) =>
+export const selfOr = async (ctx: RequestContext, name: string | undefined) =>
   name === undefined && ctx.principal.type === "user" ? ctx.principal.arn : user(ctx, name);
 
-const on = (action: string, resource: (input: In, ctx: RequestContext) => Promise<string> | string): Authorizer<In> =>
+export const on = (action: string, resource: (input: In, ctx: RequestContext) => Promise<string> | string): Authorizer<In> =>
   async (input, ctx): Promise<Authorization> => ({ action: `iam:${action}`, resources: [await resource(input, ctx)] });
 
 const onGroup = (action: string) => on(action, (i, ctx) => group(ctx, i.GroupName));
-const onUser = (action: string) => on(action, (i, ctx) => user(ctx, i.UserName));
-const onSelfOrUser = (action: string) => on(action, (i, ctx) => selfOr(ctx, i.UserName));
+export const onUser = (action: string) => on(action, (i, ctx) => user(ctx, i.UserName));
+export const onSelfOrUser = (action: string) => on(action, (i, ctx) => selfOr(ctx, i.UserName));
 
 /** A create that carries tags also needs the tagging action on the new entity (iam:TagUser). */
-const create = (action: string, tagAction: string, arn: (i: In, ctx: RequestContext) => string): Authorizer<In> =>
+export const create = (action: string, tagAction: string, arn: (i: In, ctx: RequestContext) => string): Authorizer<In> =>
   (input, ctx): Authorization => {
     const resource = arn(input, ctx);
     const tagged = ((input as { Tags?: unknown[] }).Tags?.length ?? 0) > 0;
@@ -54,7 +54,7 @@ const attach = (action: string, entity: (i: In, ctx: RequestContext) => Promise<
  * A rename or a move needs the permission on the entity under its old name and path, and on
  * the new ARN (the UpdateGroup seed: Managers -> MGRs needs both).
  */
-const rename = (action: string, table: string, arnOf: typeof groupArn, nameMember: string, newNameMember: string): Authorizer<In> =>
+export const rename = (action: string, table: string, arnOf: typeof groupArn, nameMember: string, newNameMember: string): Authorizer<In> =>
   async (input, ctx) => {
     const path = await pathOf(ctx, table, input[nameMember]);
     const name = input[nameMember] ?? "";

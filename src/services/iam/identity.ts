@@ -1,7 +1,7 @@
 import type { PolicySource } from "../../core/auth/policy.js";
 import type { Credential, IdentitySource, Principal } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
-import { resolveAccessKey } from "./accessKeys.js";
+import { recordKeyUse, resolveAccessKey } from "./accessKeys.js";
 import { type AccessKeyRecord, type Attachment, childKey, type InlinePolicy, type Membership, T } from "./model.js";
 import { findPolicy } from "./policies.js";
 import { parseIdentityPolicy } from "./policyDocument.js";
@@ -74,6 +74,8 @@ export const identity: IdentitySource = {
     if (principal.type === "federated-user" && source?.sourceId.startsWith("AIDA")) return userPolicies(tx, principal.account, source.sourceId);
     return [];
   },
+
+  used: recordKeyUse,
 };
 
 /**

@@ -1,8 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { BASE32, randomString } from "../../core/ids.js";
 
-/** Unique ids: a 4-letter prefix (AGPA group, AIDA user, ANPA policy) and 17 base32 characters. */
-export const uniqueId = (prefix: "AGPA" | "AIDA" | "ANPA") => prefix + randomString(BASE32, 17);
+/**
+ * Unique ids: a 4-letter prefix (AGPA group, AIDA user, ANPA policy, APKA SSH key, ASCA server
+ * certificate, ACCA service-specific credential) and 17 base32 characters.
+ */
+export const uniqueId = (prefix: string) => prefix + randomString(BASE32, 17);
 
 export const groupArn = (account: string, path: string, name: string) => `arn:aws:iam::${account}:group${path}${name}`;
 export const userArn = (account: string, path: string, name: string) => `arn:aws:iam::${account}:user${path}${name}`;

@@ -3,6 +3,8 @@ import type { Transaction } from "../../core/store/store.js";
 import { nameKey, T, type UserRecord } from "./model.js";
 import { CreateAccessKey, DeleteAccessKey, ListAccessKeys, UpdateAccessKey } from "./accessKeys.js";
 import { authorization } from "./authorization.js";
+import { credentialAuthorization } from "./credentialAuthorization.js";
+import { credentialOperations } from "./credentialOperations.js";
 import {
   AttachGroupPolicy,
   DeleteGroupPolicy,
@@ -35,6 +37,11 @@ export async function findIamUser(tx: Transaction, account: string, name: string
   return user?.UserName === name ? user : undefined;
 }
 
+// For STS: MFA codes (GetSessionToken, AssumeRole with SerialNumber), identity providers (AssumeRoleWithWebIdentity/WithSAML).
+export { checkMfaCode } from "./mfa.js";
+export { findOidcProvider } from "./oidcProviders.js";
+export { findSamlProvider } from "./samlProviders.js";
+
 export const iam: ServiceDefinition = {
   name: "iam",
   title: "IAM",
@@ -49,6 +56,10 @@ export const iam: ServiceDefinition = {
   loadSchemas: () => import("@aws-sdk/client-iam"),
   // AWS's default quotas; real accounts can raise some, hence `--quota iam.<Name>=N`.
   quotas: {
+    SigningCertificatesPerUser: 2,
+    ServerCertificatesPerAccount: 20,
+    OpenIdConnectProvidersPerAccount: 100,
+    SAMLProvidersPerAccount: 100,
     GroupsPerAccount: 300,
     UsersPerAccount: 5000,
     GroupsPerUser: 10,
@@ -63,9 +74,10 @@ export const iam: ServiceDefinition = {
   // IAM allows 15 minutes of clock skew like STS (SPEC §8: observed on STS, assumed for IAM).
   signatureWindowMinutes: 15,
   identity,
-  authorization,
+  authorization: { ...authorization, ...credentialAuthorization },
   resources: () => import("./consoleResources.js").then((m) => m.resources),
   handlers: {
+    ...credentialOperations,
     CreateGroup,
     GetGroup,
     ListGroups,

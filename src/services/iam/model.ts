@@ -19,6 +19,19 @@ export const T = {
   accessKeys: "iam.accessKeys", //       acct/userId/keyId   -> AccessKeyRecord
   accessKeyIndex: "iam.accessKeyIndex", // keyId             -> AccessKeyRecord
   awsPolicyAttachments: "iam.awsPolicyAttachments", // acct/policyArn -> number of entities attaching it
+  // User credentials (credentials.ts and the modules of each kind), by owner id.
+  loginProfiles: "iam.loginProfiles", // acct/userId           -> LoginProfileRecord
+  sshKeys: "iam.sshKeys", //             acct/userId/keyId     -> SshKeyRecord
+  signingCerts: "iam.signingCerts", //   acct/userId/certId    -> SigningCertRecord
+  serviceCreds: "iam.serviceCreds", //   acct/userId/credId    -> ServiceCredentialRecord
+  userMfa: "iam.userMfa", //             acct/userId/serial    -> enabled MFA device of a user
+  mfaDevices: "iam.mfaDevices", //       acct/path+name        -> VirtualMfaRecord
+  accessKeyLastUsed: "iam.accessKeyLastUsed", // keyId         -> last use of a key
+  serverCerts: "iam.serverCerts", //     acct/name             -> ServerCertRecord
+  oidcProviders: "iam.oidcProviders", // acct/url              -> OidcProviderRecord
+  samlProviders: "iam.samlProviders", // acct/name             -> SamlProviderRecord
+  account: "iam.account", //             acct/{alias,passwordPolicy,credentialReport} -> account settings
+  aliasIndex: "iam.aliasIndex", //       alias                 -> account (aliases are unique across accounts)
 } as const;
 
 export interface GroupRecord {

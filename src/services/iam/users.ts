@@ -14,6 +14,8 @@ import type { Handler } from "../../core/service.js";
 import { uniqueId } from "./ids.js";
 import { childKey, limitExceeded, listPage, type Membership, nameKey, requireUser, T, type UserRecord, userOutput, isoSeconds } from "./model.js";
 import { type Tag, tagHandlers, validateTags } from "./tags.js";
+import { refuseWhileCredentials } from "./credentials.js";
+import { renameUserInMfa } from "./mfa.js";
 import * as check from "./validation.js";
 
 const userExists = (name: string) => new AwsError("EntityAlreadyExists", `User with name ${name} already exists.`);
@@ -98,6 +100,7 @@ export const UpdateUser: Handler<UpdateUserRequest, Record<string, never>> = asy
         const id = key.slice(key.lastIndexOf("/") + 1);
         await tx.put(T.accessKeyIndex, id, { ...k, UserName: name });
       }
+      await renameUserInMfa(tx, ctx.account, user.UserId, name);
     }
     await tx.put(T.users, nameKey(ctx.account, name), { ...user, UserName: name, Path: input.NewPath ?? user.Path });
     return {};
@@ -120,9 +123,7 @@ export const DeleteUser: Handler<DeleteUserRequest, Record<string, never>> = asy
     if (await tx.count(T.userAttached, under)) {
       throw new AwsError("DeleteConflict", "Cannot delete entity, must detach all policies first.");
     }
-    if (await tx.count(T.accessKeys, under)) {
-      throw new AwsError("DeleteConflict", "Cannot delete entity, must delete access keys first.");
-    }
+    await refuseWhileCredentials(tx, ctx.account, user.UserId);
     await tx.delete(T.users, nameKey(ctx.account, user.UserName));
     return {};
   });
