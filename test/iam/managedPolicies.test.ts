@@ -33,10 +33,12 @@ describe("CreatePolicy / GetPolicy", () => {
     assert.equal(Policy!.DefaultVersionId, "v1");
     assert.equal(Policy!.AttachmentCount, 0);
     assert.equal(Policy!.IsAttachable, true);
-    assert.equal(Policy!.Description, "read buckets");
+    // CreatePolicy never echoes the Description; GetPolicy has it, and always Tags (spec §5.1).
+    assert.equal(Policy!.Description, undefined);
+    assert.equal(Policy!.Tags, undefined);
     assert.equal(Policy!.CreateDate!.getUTCMilliseconds(), 0);
     const got = await iam().send(new GetPolicyCommand({ PolicyArn: Policy!.Arn }));
-    assert.deepEqual(got.Policy, Policy);
+    assert.deepEqual(got.Policy, { ...Policy, Description: "read buckets", Tags: [] });
   });
 
   it("answers EntityAlreadyExists (409) for a policy name taken in any case; the original stays", async () => {
@@ -50,7 +52,7 @@ describe("CreatePolicy / GetPolicy", () => {
         `A policy called ${again} already exists. Duplicate names are not allowed.`,
       );
     }
-    assert.deepEqual((await iam().send(new GetPolicyCommand({ PolicyArn: Policy!.Arn }))).Policy, Policy);
+    assert.deepEqual((await iam().send(new GetPolicyCommand({ PolicyArn: Policy!.Arn }))).Policy, { ...Policy, Tags: [] });
     assert.deepEqual((await localPolicyNames()).filter((n) => n.toLowerCase() === name.toLowerCase()), [name]);
     await expectError(iam().send(new GetPolicyCommand({ PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/other/${name}` })), "NoSuchEntity", 404);
   });

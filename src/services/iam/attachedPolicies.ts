@@ -3,7 +3,8 @@ import { paginate } from "../../core/pagination.js";
 import type { Handler } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import { type Attachment, childKey, type InlinePolicy, limitExceeded, listPage } from "./model.js";
-import { countAttachment, findPolicy, requirePolicy } from "./policies.js";
+import { requirePolicy } from "./policies.js";
+import { addUse, type EntityType, removeUse } from "./policyUsage.js";
 import { parseIdentityPolicy, rfc3986 } from "./policyDocument.js";
 import * as check from "./validation.js";
 
@@ -14,16 +15,35 @@ import * as check from "./validation.js";
  */
 export interface PolicyHolder {
   /** `group` or `user`, as IAM's messages name it. */
-  kind: "group" | "user";
-  /** The input member naming the holder: `GroupName` or `UserName`. */
-  nameMember: "GroupName" | "UserName";
-  /** The holder's id and exact name; NoSuchEntity when it does not exist. */
-  find(tx: Transaction, account: string, name: string): Promise<{ id: string; name: string }>;
+  kind: "group" | "user" | "role";
+  /** The entity type ListEntitiesForPolicy lists it under. */
+  type: EntityType;
+  /** The input member naming the holder: `GroupName`, `UserName` or `RoleName`. */
+  nameMember: "GroupName" | "UserName" | "RoleName";
+  /**
+   * The holder's id, exact name and path; NoSuchEntity when it does not exist. `unmodifiable`
+   * is the error its changes get (a service-linked role's UnmodifiableEntity).
+   */
+  find(tx: Transaction, account: string, name: string): Promise<Holder>;
   inlineTable: string;
   attachedTable: string;
   /** Quota names: total inline characters, and attached policies. */
   inlineSizeQuota: string;
   attachedQuota: string;
+}
+
+interface Holder {
+  id: string;
+  name: string;
+  path: string;
+  unmodifiable?: AwsError;
+}
+
+/** The holder, for a call that changes its policies. */
+async function modifiable(h: PolicyHolder, tx: Transaction, account: string, name: string) {
+  const holder = await h.find(tx, account, name);
+  if (holder.unmodifiable) throw holder.unmodifiable;
+  return holder;
 }
 
 // The SDK's request types differ only in the holder's member name; handlers read it through `nameMember`.
@@ -54,7 +74,7 @@ export function policyHandlers(h: PolicyHolder) {
     const document = str(input, "PolicyDocument")!;
     parseIdentityPolicy(document);
     return ctx.transaction(async (tx) => {
-      const holder = await h.find(tx, ctx.account, str(input, h.nameMember)!);
+      const holder = await modifiable(h, tx, ctx.account, str(input, h.nameMember)!);
       const under = childKey(ctx.account, holder.id);
       // The quota is on all the holder's inline policies together, the new one replacing its namesake.
       let total = check.policySize(document);
@@ -94,7 +114,7 @@ export function policyHandlers(h: PolicyHolder) {
   const DeletePolicy: Handler<Input, Record<string, never>> = async (input, ctx) => {
     validate(input, policyName(input));
     return ctx.transaction(async (tx) => {
-      const holder = await h.find(tx, ctx.account, str(input, h.nameMember)!);
+      const holder = await modifiable(h, tx, ctx.account, str(input, h.nameMember)!);
       if (!(await tx.delete(h.inlineTable, childKey(ctx.account, holder.id, str(input, "PolicyName"))))) {
         throw noSuchInline(str(input, "PolicyName")!);
       }
@@ -111,14 +131,14 @@ export function policyHandlers(h: PolicyHolder) {
   const AttachPolicy: Handler<Input, Record<string, never>> = async (input, ctx) => {
     validateAttach(input);
     return ctx.transaction(async (tx) => {
-      const holder = await h.find(tx, ctx.account, str(input, h.nameMember)!);
+      const holder = await modifiable(h, tx, ctx.account, str(input, h.nameMember)!);
       const policy = await requirePolicy(tx, ctx.account, str(input, "PolicyArn")!);
       const key = attachmentKey(ctx.account, holder.id, policy.Arn, policy.PolicyName);
       if (await tx.get(h.attachedTable, key)) return {};
       const limit = ctx.quota(h.attachedQuota);
       if ((await tx.count(h.attachedTable, childKey(ctx.account, holder.id))) >= limit) throw limitExceeded(h.attachedQuota, limit);
       await tx.put<Attachment>(h.attachedTable, key, { PolicyArn: policy.Arn, PolicyName: policy.PolicyName });
-      await countAttachment(tx, ctx.account, policy, 1);
+      await addUse(tx, ctx.account, policy, { type: h.type, id: holder.id, name: holder.name, path: holder.path, usage: "PermissionsPolicy" });
       return {};
     });
   };
@@ -127,12 +147,11 @@ export function policyHandlers(h: PolicyHolder) {
     validateAttach(input);
     const arn = str(input, "PolicyArn")!;
     return ctx.transaction(async (tx) => {
-      const holder = await h.find(tx, ctx.account, str(input, h.nameMember)!);
+      const holder = await modifiable(h, tx, ctx.account, str(input, h.nameMember)!);
       if (!(await tx.delete(h.attachedTable, attachmentKey(ctx.account, holder.id, arn, check.parsePolicyArn(arn).name)))) {
         throw new AwsError("NoSuchEntity", `Policy ${arn} was not found.`);
       }
-      const policy = await findPolicy(tx, ctx.account, arn);
-      if (policy) await countAttachment(tx, ctx.account, policy, -1);
+      await removeUse(tx, ctx.account, arn, { type: h.type, id: holder.id, usage: "PermissionsPolicy" });
       return {};
     });
   };

@@ -1,6 +1,7 @@
 import type { Authorization, Authorizer, RequestContext } from "../../core/service.js";
 import { groupArn, policyArn, userArn } from "./ids.js";
 import { type GroupRecord, nameKey, T, type UserRecord } from "./model.js";
+import { roleArn } from "./roles.js";
 
 /**
  * Action and resource ARNs of each IAM operation, from the service authorization reference
@@ -63,6 +64,15 @@ export const rename = (action: string, table: string, arnOf: typeof groupArn, na
     return { action: `iam:${action}`, resources: oldArn === newArn ? [oldArn] : [oldArn, newArn] };
   };
 
+const role = async (ctx: RequestContext, name: string | undefined) => roleArn(ctx.account, await pathOf(ctx, T.roles, name), name ?? "");
+const onRole = (action: string) => on(action, (i, ctx) => role(ctx, i.RoleName));
+const profileArn = (account: string, path: string, name: string) => `arn:aws:iam::${account}:instance-profile${path}${name}`;
+const onProfile = (action: string) =>
+  on(action, async (i, ctx) => profileArn(ctx.account, await pathOf(ctx, T.instanceProfiles, i.InstanceProfileName), i.InstanceProfileName ?? ""));
+const onPolicy = (action: string) => on(action, (i) => i.PolicyArn ?? "");
+/** A service-linked role's ARN, from the service principal (CreateServiceLinkedRole). */
+const serviceRole = (i: In, ctx: RequestContext) => roleArn(ctx.account, `/aws-service-role/${i.AWSServiceName ?? ""}/`, "*");
+
 export const authorization: Record<string, Authorizer<In>> = {
   CreateGroup: on("CreateGroup", (i, ctx) => groupArn(ctx.account, i.Path ?? "/", i.GroupName ?? "")),
   GetGroup: onGroup("GetGroup"),
@@ -101,6 +111,52 @@ export const authorization: Record<string, Authorizer<In>> = {
   DeletePolicy: on("DeletePolicy", (i) => i.PolicyArn ?? ""),
   // ListPolicies has no resource type.
   ListPolicies: on("ListPolicies", () => "*"),
+
+  CreateRole: create("CreateRole", "TagRole", (i, ctx) => roleArn(ctx.account, i.Path ?? "/", i.RoleName ?? "")),
+  GetRole: onRole("GetRole"),
+  ListRoles: on("ListRoles", (i, ctx) => roleArn(ctx.account, i.PathPrefix ?? "/", "")),
+  UpdateRole: onRole("UpdateRole"),
+  UpdateRoleDescription: onRole("UpdateRoleDescription"),
+  UpdateAssumeRolePolicy: onRole("UpdateAssumeRolePolicy"),
+  DeleteRole: onRole("DeleteRole"),
+  PutRolePolicy: onRole("PutRolePolicy"),
+  GetRolePolicy: onRole("GetRolePolicy"),
+  ListRolePolicies: onRole("ListRolePolicies"),
+  DeleteRolePolicy: onRole("DeleteRolePolicy"),
+  AttachRolePolicy: attach("AttachRolePolicy", (i, ctx) => role(ctx, i.RoleName)),
+  DetachRolePolicy: attach("DetachRolePolicy", (i, ctx) => role(ctx, i.RoleName)),
+  ListAttachedRolePolicies: onRole("ListAttachedRolePolicies"),
+  TagRole: onRole("TagRole"),
+  UntagRole: onRole("UntagRole"),
+  ListRoleTags: onRole("ListRoleTags"),
+  PutRolePermissionsBoundary: attach("PutRolePermissionsBoundary", (i, ctx) => role(ctx, i.RoleName)),
+  DeleteRolePermissionsBoundary: onRole("DeleteRolePermissionsBoundary"),
+  PutUserPermissionsBoundary: attach("PutUserPermissionsBoundary", (i, ctx) => user(ctx, i.UserName)),
+  DeleteUserPermissionsBoundary: onUser("DeleteUserPermissionsBoundary"),
+  CreateServiceLinkedRole: on("CreateServiceLinkedRole", serviceRole),
+  DeleteServiceLinkedRole: onRole("DeleteServiceLinkedRole"),
+  GetServiceLinkedRoleDeletionStatus: on("GetServiceLinkedRoleDeletionStatus", () => "*"),
+
+  CreateInstanceProfile: create("CreateInstanceProfile", "TagInstanceProfile", (i, ctx) => profileArn(ctx.account, i.Path ?? "/", i.InstanceProfileName ?? "")),
+  GetInstanceProfile: onProfile("GetInstanceProfile"),
+  ListInstanceProfiles: on("ListInstanceProfiles", (i, ctx) => profileArn(ctx.account, i.PathPrefix ?? "/", "")),
+  DeleteInstanceProfile: onProfile("DeleteInstanceProfile"),
+  AddRoleToInstanceProfile: onProfile("AddRoleToInstanceProfile"),
+  RemoveRoleFromInstanceProfile: onProfile("RemoveRoleFromInstanceProfile"),
+  ListInstanceProfilesForRole: onRole("ListInstanceProfilesForRole"),
+  TagInstanceProfile: onProfile("TagInstanceProfile"),
+  UntagInstanceProfile: onProfile("UntagInstanceProfile"),
+  ListInstanceProfileTags: onProfile("ListInstanceProfileTags"),
+
+  CreatePolicyVersion: onPolicy("CreatePolicyVersion"),
+  GetPolicyVersion: onPolicy("GetPolicyVersion"),
+  ListPolicyVersions: onPolicy("ListPolicyVersions"),
+  DeletePolicyVersion: onPolicy("DeletePolicyVersion"),
+  SetDefaultPolicyVersion: onPolicy("SetDefaultPolicyVersion"),
+  TagPolicy: onPolicy("TagPolicy"),
+  UntagPolicy: onPolicy("UntagPolicy"),
+  ListPolicyTags: onPolicy("ListPolicyTags"),
+  ListEntitiesForPolicy: onPolicy("ListEntitiesForPolicy"),
 
   CreateAccessKey: onSelfOrUser("CreateAccessKey"),
   ListAccessKeys: onSelfOrUser("ListAccessKeys"),

@@ -27,6 +27,7 @@ import {
   userOutput,
   isoSeconds,
 } from "./model.js";
+import { moveEntity } from "./policyUsage.js";
 import * as check from "./validation.js";
 
 const groupExists = (name: string) => new AwsError("EntityAlreadyExists", `Group with name ${name} already exists.`);
@@ -111,6 +112,7 @@ export const UpdateGroup: Handler<UpdateGroupRequest, Record<string, never>> = a
       await renameInMemberships(tx, ctx.account, group, name);
     }
     await tx.put(T.groups, nameKey(ctx.account, name), { ...group, GroupName: name, Path: input.NewPath ?? group.Path });
+    await moveEntity(tx, ctx.account, T.groupAttached, { type: "Group", id: group.GroupId, name, path: input.NewPath ?? group.Path });
     return {};
   });
 };

@@ -17,7 +17,7 @@ import {
 import { CreateGroup, DeleteGroup, GetGroup, ListGroups, UpdateGroup } from "./groups.js";
 import { identity } from "./identity.js";
 import { AddUserToGroup, ListGroupsForUser, RemoveUserFromGroup } from "./membership.js";
-import { CreatePolicy, DeletePolicy, GetPolicy, ListPolicies } from "./policies.js";
+import { CreatePolicy, DeletePolicy, GetPolicy, ListPolicies, ListPolicyTags, TagPolicy, UntagPolicy } from "./policies.js";
 import { SimulateCustomPolicy, SimulatePrincipalPolicy } from "./simulation.js";
 import {
   AttachUserPolicy,
@@ -28,7 +28,54 @@ import {
   ListUserPolicies,
   PutUserPolicy,
 } from "./userPolicies.js";
-import { CreateUser, DeleteUser, GetUser, ListUsers, ListUserTags, TagUser, UntagUser, UpdateUser } from "./users.js";
+import {
+  CreateUser,
+  DeleteUser,
+  DeleteUserPermissionsBoundary,
+  GetUser,
+  ListUsers,
+  ListUserTags,
+  PutUserPermissionsBoundary,
+  TagUser,
+  UntagUser,
+  UpdateUser,
+} from "./users.js";
+import {
+  CreateRole,
+  DeleteRole,
+  DeleteRolePermissionsBoundary,
+  GetRole,
+  ListRoles,
+  ListRoleTags,
+  PutRolePermissionsBoundary,
+  TagRole,
+  UntagRole,
+  UpdateAssumeRolePolicy,
+  UpdateRole,
+  UpdateRoleDescription,
+} from "./roles.js";
+import {
+  AttachRolePolicy,
+  DeleteRolePolicy,
+  DetachRolePolicy,
+  GetRolePolicy,
+  ListAttachedRolePolicies,
+  ListRolePolicies,
+  PutRolePolicy,
+} from "./rolePolicies.js";
+import { ListEntitiesForPolicy } from "./policyUsage.js";
+import {
+  AddRoleToInstanceProfile,
+  CreateInstanceProfile,
+  DeleteInstanceProfile,
+  GetInstanceProfile,
+  ListInstanceProfiles,
+  ListInstanceProfilesForRole,
+  ListInstanceProfileTags,
+  RemoveRoleFromInstanceProfile,
+  TagInstanceProfile,
+  UntagInstanceProfile,
+} from "./instanceProfiles.js";
 
 /** Read-only views for other services (QuickSight users and policy assignments): an IAM user by name, a managed policy by ARN. */
 export { findPolicy } from "./policies.js";
@@ -36,6 +83,9 @@ export async function findIamUser(tx: Transaction, account: string, name: string
   const user = await tx.get<UserRecord>(T.users, nameKey(account, name));
   return user?.UserName === name ? user : undefined;
 }
+
+// The front door other services (STS) read roles through.
+export { findRole, recordRoleUse, type RoleView } from "./roles.js";
 
 // For STS: MFA codes (GetSessionToken, AssumeRole with SerialNumber), identity providers (AssumeRoleWithWebIdentity/WithSAML).
 export { checkMfaCode } from "./mfa.js";
@@ -70,6 +120,12 @@ export const iam: ServiceDefinition = {
     AccessKeysPerUser: 2,
     InlinePolicySizePerUser: 2048,
     PoliciesPerUser: 10,
+    RolesPerAccount: 1000,
+    PoliciesPerRole: 10,
+    InlinePolicySizePerRole: 10240,
+    ACLSizePerRole: 2048,
+    InstanceProfilesPerAccount: 1000,
+    VersionsPerPolicy: 5,
   },
   // IAM allows 15 minutes of clock skew like STS (SPEC §8: observed on STS, assumed for IAM).
   signatureWindowMinutes: 15,
@@ -91,6 +147,41 @@ export const iam: ServiceDefinition = {
     TagUser,
     UntagUser,
     ListUserTags,
+    PutUserPermissionsBoundary,
+    DeleteUserPermissionsBoundary,
+    CreateRole,
+    GetRole,
+    ListRoles,
+    UpdateRole,
+    UpdateRoleDescription,
+    UpdateAssumeRolePolicy,
+    DeleteRole,
+    TagRole,
+    UntagRole,
+    ListRoleTags,
+    PutRolePermissionsBoundary,
+    DeleteRolePermissionsBoundary,
+    PutRolePolicy,
+    GetRolePolicy,
+    ListRolePolicies,
+    DeleteRolePolicy,
+    AttachRolePolicy,
+    DetachRolePolicy,
+    ListAttachedRolePolicies,
+    TagPolicy,
+    UntagPolicy,
+    ListPolicyTags,
+    ListEntitiesForPolicy,
+    CreateInstanceProfile,
+    GetInstanceProfile,
+    ListInstanceProfiles,
+    ListInstanceProfilesForRole,
+    DeleteInstanceProfile,
+    AddRoleToInstanceProfile,
+    RemoveRoleFromInstanceProfile,
+    TagInstanceProfile,
+    UntagInstanceProfile,
+    ListInstanceProfileTags,
     AddUserToGroup,
     RemoveUserFromGroup,
     ListGroupsForUser,

@@ -19,6 +19,16 @@ export const T = {
   accessKeys: "iam.accessKeys", //       acct/userId/keyId   -> AccessKeyRecord
   accessKeyIndex: "iam.accessKeyIndex", // keyId             -> AccessKeyRecord
   awsPolicyAttachments: "iam.awsPolicyAttachments", // acct/policyArn -> number of entities attaching it
+  awsPolicyBoundaries: "iam.awsPolicyBoundaries", // acct/policyArn -> number of entities using it as a boundary
+  // Roles and what hangs on them (roles.ts, rolePolicies.ts, instanceProfiles.ts).
+  roles: "iam.roles", //                 acct/name           -> RoleRecord
+  rolePolicies: "iam.rolePolicies", //   acct/roleId/policyName  -> InlinePolicy
+  roleAttached: "iam.roleAttached", //   acct/roleId/policyname policyArn -> Attachment
+  instanceProfiles: "iam.instanceProfiles", // acct/name     -> InstanceProfileRecord
+  roleProfiles: "iam.roleProfiles", //   acct/roleId/profilename -> profile name
+  slrDeletions: "iam.slrDeletions", //   acct/taskId         -> service-linked role deletion task
+  // Who uses a managed policy (policyUsage.ts): acct/arn usage type id -> PolicyUse
+  policyUses: "iam.policyUses",
   // User credentials (credentials.ts and the modules of each kind), by owner id.
   loginProfiles: "iam.loginProfiles", // acct/userId           -> LoginProfileRecord
   sshKeys: "iam.sshKeys", //             acct/userId/keyId     -> SshKeyRecord
@@ -76,9 +86,22 @@ export interface PolicyRecord {
   Description?: string;
   PolicyDocument: string;
   AttachmentCount: number;
+  /** Entities using the policy as their permissions boundary (absent: none). */
+  PermissionsBoundaryUsageCount?: number;
   CreateDate: string;
   UpdateDate: string;
   Tags?: Tag[];
+  /** Versions, newest last (absent: one version v1 holding PolicyDocument); PolicyDocument is the default's. */
+  Versions?: PolicyVersionRecord[];
+  DefaultVersionId?: string;
+  /** Number of the next version: ids are never reused. */
+  NextVersion?: number;
+}
+
+export interface PolicyVersionRecord {
+  VersionId: string;
+  Document: string;
+  CreateDate: string;
 }
 
 export interface AccessKeyRecord {
@@ -123,7 +146,8 @@ export const userOutput = (account: string, u: UserRecord, withTags = false) => 
   UserId: u.UserId,
   Arn: `arn:aws:iam::${account}:user${u.Path}${u.UserName}`,
   CreateDate: new Date(u.CreateDate),
-  ...(u.PermissionsBoundary
+  // Lists carry neither the boundary nor the tags (spec iam-sts §2.2, §8).
+  ...(withTags && u.PermissionsBoundary
     ? { PermissionsBoundary: { PermissionsBoundaryType: "PermissionsBoundaryPolicy" as const, PermissionsBoundaryArn: u.PermissionsBoundary } }
     : {}),
   ...(withTags && u.Tags?.length ? { Tags: u.Tags } : {}),

@@ -15,23 +15,33 @@ import { awsManagedPolicies, awsManagedPolicy } from "./awsManagedPolicies.js";
 import { policyArn, uniqueId } from "./ids.js";
 import { limitExceeded, listPage, nameKey, type PolicyRecord, T, isoSeconds } from "./model.js";
 import { parseIdentityPolicy } from "./policyDocument.js";
+import { tagHandlers, validateTags } from "./tags.js";
 import * as check from "./validation.js";
 
-/** Managed policies: the account's own (one default version, v1) and AWS's (awsManagedPolicies.ts). */
-export const policyOutput = (p: PolicyRecord, withDetails = true) => ({
+/**
+ * Managed policies: the account's own (with versions, policyVersions.ts) and AWS's
+ * (awsManagedPolicies.ts). What a `Policy` carries depends on the call (spec §5.1): CreatePolicy
+ * never echoes the Description and has Tags only when given, GetPolicy has the Description when
+ * set and always Tags, lists have neither.
+ */
+export const policyOutput = (p: PolicyRecord, call: "create" | "get" | "list" = "get") => ({
   PolicyName: p.PolicyName,
   PolicyId: p.PolicyId,
   Arn: p.Arn,
   Path: p.Path,
-  DefaultVersionId: "v1",
+  DefaultVersionId: p.DefaultVersionId ?? "v1",
   AttachmentCount: p.AttachmentCount,
-  PermissionsBoundaryUsageCount: 0,
+  PermissionsBoundaryUsageCount: p.PermissionsBoundaryUsageCount ?? 0,
   IsAttachable: true,
-  ...(withDetails && p.Description !== undefined ? { Description: p.Description } : {}),
+  ...(call === "get" && p.Description !== undefined ? { Description: p.Description } : {}),
   CreateDate: new Date(p.CreateDate),
   UpdateDate: new Date(p.UpdateDate),
-  ...(withDetails && p.Tags?.length ? { Tags: p.Tags } : {}),
+  ...(call === "get" ? { Tags: p.Tags ?? [] } : call === "create" && p.Tags?.length ? { Tags: p.Tags } : {}),
 });
+
+/** A policy's versions, oldest first. */
+export const policyVersions = (p: PolicyRecord) =>
+  p.Versions ?? [{ VersionId: p.DefaultVersionId ?? "v1", Document: p.PolicyDocument, CreateDate: p.CreateDate }];
 
 const notAttachable = (arn: string) => new AwsError("NoSuchEntity", `Policy ${arn} does not exist or is not attachable.`);
 
@@ -40,7 +50,13 @@ export async function findPolicy(tx: Transaction, account: string, arn: string):
   const { account: owner, name } = check.parsePolicyArn(arn);
   if (owner === "aws") {
     const policy = awsManagedPolicy(arn);
-    return policy && { ...policy, AttachmentCount: (await tx.get<number>(T.awsPolicyAttachments, `${account}/${arn}`)) ?? 0 };
+    return (
+      policy && {
+        ...policy,
+        AttachmentCount: (await tx.get<number>(T.awsPolicyAttachments, `${account}/${arn}`)) ?? 0,
+        PermissionsBoundaryUsageCount: (await tx.get<number>(T.awsPolicyBoundaries, `${account}/${arn}`)) ?? 0,
+      }
+    );
   }
   const policy = owner === account ? await tx.get<PolicyRecord>(T.policies, nameKey(account, name)) : undefined;
   return policy?.Arn === arn ? policy : undefined;
@@ -53,11 +69,22 @@ export async function requirePolicy(tx: Transaction, account: string, arn: strin
   return policy;
 }
 
-/** Records one more (+1) or one fewer (-1) entity of the account attaching `policy`. */
-export async function countAttachment(tx: Transaction, account: string, policy: PolicyRecord, delta: 1 | -1) {
-  const count = Math.max(0, policy.AttachmentCount + delta);
-  if (awsManagedPolicy(policy.Arn)) await tx.put(T.awsPolicyAttachments, `${account}/${policy.Arn}`, count);
-  else await tx.put<PolicyRecord>(T.policies, nameKey(account, policy.PolicyName), { ...policy, AttachmentCount: count });
+/** Records one more (+1) or one fewer (-1) entity of the account using `policy` in that way. */
+export async function countUse(tx: Transaction, account: string, policy: PolicyRecord, delta: 1 | -1, usage: "PermissionsPolicy" | "PermissionsBoundary" = "PermissionsPolicy") {
+  const boundary = usage === "PermissionsBoundary";
+  const count = Math.max(0, (boundary ? (policy.PermissionsBoundaryUsageCount ?? 0) : policy.AttachmentCount) + delta);
+  if (awsManagedPolicy(policy.Arn)) await tx.put(boundary ? T.awsPolicyBoundaries : T.awsPolicyAttachments, `${account}/${policy.Arn}`, count);
+  else {
+    const stored = (await tx.get<PolicyRecord>(T.policies, nameKey(account, policy.PolicyName)))!;
+    await tx.put<PolicyRecord>(T.policies, nameKey(account, policy.PolicyName), { ...stored, ...(boundary ? { PermissionsBoundaryUsageCount: count } : { AttachmentCount: count }) });
+  }
+}
+
+/** A customer managed policy the caller may change: AWS's are refused. */
+export async function requireOwnPolicy(tx: Transaction, account: string, arn: string, refusal: string): Promise<PolicyRecord> {
+  const policy = await requirePolicy(tx, account, arn);
+  if (awsManagedPolicy(policy.Arn)) throw new AwsError("InvalidInput", refusal);
+  return policy;
 }
 
 export const CreatePolicy: Handler<CreatePolicyRequest, CreatePolicyResponse> = async (input, ctx) => {
@@ -67,7 +94,7 @@ export const CreatePolicy: Handler<CreatePolicyRequest, CreatePolicyResponse> = 
   check.policyDocument(v, input.PolicyDocument);
   v.length(input.Description, "Description", 0, 1000);
   v.check();
-  check.tags(v, input.Tags as check.Tag[] | undefined);
+  validateTags(input.Tags as check.Tag[] | undefined, v);
   parseIdentityPolicy(input.PolicyDocument!);
   const sizeLimit = ctx.quota("PolicySize");
   if (check.policySize(input.PolicyDocument!) > sizeLimit) throw limitExceeded("PolicySize", sizeLimit);
@@ -92,7 +119,7 @@ export const CreatePolicy: Handler<CreatePolicyRequest, CreatePolicyResponse> = 
       ...(input.Tags?.length ? { Tags: input.Tags as check.Tag[] } : {}),
     };
     await tx.put(T.policies, key, policy);
-    return { Policy: policyOutput(policy) };
+    return { Policy: policyOutput(policy, "create") };
   });
 };
 
@@ -131,15 +158,15 @@ export const ListPolicies: Handler<ListPoliciesRequest, ListPoliciesResponse> = 
     const local = input.Scope !== "AWS";
     if (items.length === maxItems) {
       const more = start + maxItems < aws.length || (local && (await paginate<PolicyRecord>(tx, T.policies, `${ctx.account}/`, { maxItems: 1, filter: wanted })).items.length > 0);
-      return listPage("Policies", { items: items.map((p) => policyOutput(p, false)), next: more ? `aws:${start + maxItems}` : undefined });
+      return listPage("Policies", { items: items.map((p) => policyOutput(p, "list")), next: more ? `aws:${start + maxItems}` : undefined });
     }
-    if (!local) return listPage("Policies", { items: items.map((p) => policyOutput(p, false)) });
+    if (!local) return listPage("Policies", { items: items.map((p) => policyOutput(p, "list")) });
     const page = await paginate<PolicyRecord>(tx, T.policies, `${ctx.account}/`, {
       marker: awsMarker ? undefined : input.Marker,
       maxItems: maxItems - items.length,
       filter: wanted,
     });
-    return listPage("Policies", { items: [...items, ...page.items].map((p) => policyOutput(p, false)), next: page.next });
+    return listPage("Policies", { items: [...items, ...page.items].map((p) => policyOutput(p, "list")), next: page.next });
   });
 };
 
@@ -150,8 +177,32 @@ export const DeletePolicy: Handler<DeletePolicyRequest, Record<string, never>> =
   return ctx.transaction(async (tx) => {
     const policy = await requirePolicy(tx, ctx.account, input.PolicyArn!);
     if (awsManagedPolicy(policy.Arn)) throw new AwsError("UnmodifiableEntity", `Cannot delete the AWS managed policy ${policy.Arn}.`);
-    if (policy.AttachmentCount > 0) throw new AwsError("DeleteConflict", "Cannot delete a policy attached to entities.");
+    if (policy.AttachmentCount > 0 || (policy.PermissionsBoundaryUsageCount ?? 0) > 0) {
+      throw new AwsError("DeleteConflict", "Cannot delete a policy attached to entities.");
+    }
+    if (policyVersions(policy).length > 1) {
+      throw new AwsError(
+        "DeleteConflict",
+        "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.",
+      );
+    }
     await tx.delete(T.policies, nameKey(ctx.account, policy.PolicyName));
     return {};
   });
 };
+
+export const { Tag: TagPolicy, Untag: UntagPolicy, List: ListPolicyTags } = tagHandlers({
+  member: "PolicyArn",
+  validate: (v, arn) => check.arn(v, arn, "PolicyArn"),
+  load: async (tx, account, arn) => {
+    check.parsePolicyArn(arn);
+    const policy = await requirePolicy(tx, account, arn);
+    return {
+      tags: policy.Tags,
+      save: async (Tags) => {
+        if (awsManagedPolicy(policy.Arn)) throw new AwsError("InvalidInput", `Cannot tag the AWS managed policy ${policy.Arn}.`);
+        await tx.put<PolicyRecord>(T.policies, nameKey(account, policy.PolicyName), { ...policy, Tags });
+      },
+    };
+  },
+});

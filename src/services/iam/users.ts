@@ -1,11 +1,13 @@
 import type {
   CreateUserRequest,
   CreateUserResponse,
+  DeleteUserPermissionsBoundaryRequest,
   DeleteUserRequest,
   GetUserRequest,
   GetUserResponse,
   ListUsersRequest,
   ListUsersResponse,
+  PutUserPermissionsBoundaryRequest,
   UpdateUserRequest,
 } from "@aws-sdk/client-iam";
 import { AwsError } from "../../core/errors.js";
@@ -14,6 +16,7 @@ import type { Handler } from "../../core/service.js";
 import { uniqueId } from "./ids.js";
 import { childKey, limitExceeded, listPage, type Membership, nameKey, requireUser, T, type UserRecord, userOutput, isoSeconds } from "./model.js";
 import { type Tag, tagHandlers, validateTags } from "./tags.js";
+import { moveEntity, setBoundary } from "./policyUsage.js";
 import { refuseWhileCredentials } from "./credentials.js";
 import { renameUserInMfa } from "./mfa.js";
 import * as check from "./validation.js";
@@ -40,6 +43,7 @@ export const CreateUser: Handler<CreateUserRequest, CreateUserResponse> = async 
       ...(input.Tags?.length ? { Tags: input.Tags as check.Tag[] } : {}),
       ...(input.PermissionsBoundary ? { PermissionsBoundary: input.PermissionsBoundary } : {}),
     };
+    if (user.PermissionsBoundary) await setBoundary(tx, ctx.account, userEntity(user), undefined, user.PermissionsBoundary);
     await tx.put(T.users, key, user);
     return { User: userOutput(ctx.account, user, true) };
   });
@@ -103,6 +107,8 @@ export const UpdateUser: Handler<UpdateUserRequest, Record<string, never>> = asy
       await renameUserInMfa(tx, ctx.account, user.UserId, name);
     }
     await tx.put(T.users, nameKey(ctx.account, name), { ...user, UserName: name, Path: input.NewPath ?? user.Path });
+    const entity = { type: "User" as const, id: user.UserId, name, path: input.NewPath ?? user.Path };
+    await moveEntity(tx, ctx.account, T.userAttached, entity, user.PermissionsBoundary);
     return {};
   });
 };
@@ -124,6 +130,7 @@ export const DeleteUser: Handler<DeleteUserRequest, Record<string, never>> = asy
       throw new AwsError("DeleteConflict", "Cannot delete entity, must detach all policies first.");
     }
     await refuseWhileCredentials(tx, ctx.account, user.UserId);
+    if (user.PermissionsBoundary) await setBoundary(tx, ctx.account, userEntity(user), user.PermissionsBoundary, undefined);
     await tx.delete(T.users, nameKey(ctx.account, user.UserName));
     return {};
   });
@@ -137,3 +144,33 @@ export const { Tag: TagUser, Untag: UntagUser, List: ListUserTags } = tagHandler
     return { tags: user.Tags, save: (Tags) => tx.put(T.users, nameKey(account, user.UserName), { ...user, Tags }) };
   },
 });
+
+const userEntity = (u: UserRecord) => ({ type: "User" as const, id: u.UserId, name: u.UserName, path: u.Path });
+
+export const PutUserPermissionsBoundary: Handler<PutUserPermissionsBoundaryRequest, Record<string, never>> = async (input, ctx) => {
+  const v = check.iamValidator();
+  check.entityName(v, input.UserName, "UserName", 128);
+  check.arn(v, input.PermissionsBoundary, "PermissionsBoundary");
+  v.check();
+  return ctx.transaction(async (tx) => {
+    const user = await requireUser(tx, ctx.account, input.UserName!);
+    await setBoundary(tx, ctx.account, userEntity(user), user.PermissionsBoundary, input.PermissionsBoundary!);
+    await tx.put<UserRecord>(T.users, nameKey(ctx.account, user.UserName), { ...user, PermissionsBoundary: input.PermissionsBoundary! });
+    return {};
+  });
+};
+
+/** Succeeds, changing nothing, when the user has no boundary. */
+export const DeleteUserPermissionsBoundary: Handler<DeleteUserPermissionsBoundaryRequest, Record<string, never>> = async (input, ctx) => {
+  const v = check.iamValidator();
+  check.entityName(v, input.UserName, "UserName", 128);
+  v.check();
+  return ctx.transaction(async (tx) => {
+    const user = await requireUser(tx, ctx.account, input.UserName!);
+    if (!user.PermissionsBoundary) return {};
+    await setBoundary(tx, ctx.account, userEntity(user), user.PermissionsBoundary, undefined);
+    const { PermissionsBoundary: _gone, ...rest } = user;
+    await tx.put<UserRecord>(T.users, nameKey(ctx.account, user.UserName), rest);
+    return {};
+  });
+};
