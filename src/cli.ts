@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// Stack traces name src/ lines (the bundle ships its source map).
+process.setSourceMapsEnabled(true);
 import { parseArgs } from "node:util";
 import { parseRootCredentials } from "./core/auth/credentials.js";
 import { type AuthMode, defaultConfig, type NubisConfig, parseQuotas } from "./core/config.js";
@@ -12,7 +14,9 @@ Usage: nubis [options]
 
 Options (each also read from an environment variable):
   --port N               port to listen on (PORT, default 4566)
-  --host ADDR            address to bind (NUBIS_HOST, default 0.0.0.0)
+  --host ADDR            address to bind (NUBIS_HOST, default 127.0.0.1: this machine only;
+                         0.0.0.0 for a container or a shared host, since the internal
+                         endpoints reset and replace state without credentials)
   --data-dir DIR         keep state in SQLite under DIR (NUBIS_DATA_DIR; default: in memory)
   --init-state FILE      start from a state snapshot (NUBIS_INIT_STATE); refused when the store
                          already holds state, unless --init-state-force (NUBIS_INIT_STATE_FORCE=1)
@@ -33,7 +37,7 @@ Options (each also read from an environment variable):
   --request-log N        API calls kept for the console and GET /_nubis/requests
                          (NUBIS_REQUEST_LOG, default 1000; 0: none)
   --admin-token TOKEN    required by the console, reset and POST state (NUBIS_ADMIN_TOKEN)
-  --quiet                no per-request log lines (NUBIS_LOG=0)
+  --quiet                no per-request log lines (NUBIS_LOG=0 or false)
   --help, --version
 `;
 
@@ -82,35 +86,33 @@ function configFrom(argv: string[], env: NodeJS.ProcessEnv): NubisConfig {
   if (!Number.isInteger(cloudfrontDeployDelayMs) || cloudfrontDeployDelayMs < 0) {
     throw new Error(`invalid CloudFront deploy delay '${deployDelay}': expected milliseconds (0 or more)`);
   }
+  const requestLogSpec = values["request-log"] ?? (env.NUBIS_REQUEST_LOG || undefined);
+  const requestLog = Number(requestLogSpec ?? config.requestLog);
+  if (!Number.isInteger(requestLog) || requestLog < 0) throw new Error(`invalid --request-log '${requestLogSpec}': expected a number of requests (0 or more)`);
   const poolSpec = values["database-pool"] ?? (env.NUBIS_DATABASE_POOL || undefined);
   const databasePool = poolSpec === undefined ? undefined : Number(poolSpec);
   if (databasePool !== undefined && (!Number.isInteger(databasePool) || databasePool < 1)) {
     throw new Error(`invalid --database-pool '${poolSpec}': expected a number of connections (1 or more)`);
   }
-  const requestLogSpec = values["request-log"] ?? (env.NUBIS_REQUEST_LOG || undefined);
-  const requestLog = Number(requestLogSpec ?? config.requestLog);
-  if (!Number.isInteger(requestLog) || requestLog < 0) throw new Error(`invalid --request-log '${requestLogSpec}': expected a number of requests (0 or more)`);
   return {
     ...config,
-    requestLog,
-    adminToken: values["admin-token"] ?? (env.NUBIS_ADMIN_TOKEN || undefined),
     initStateForce: values["init-state-force"] || ["1", "true"].includes(env.NUBIS_INIT_STATE_FORCE ?? ""),
     databaseUrl: values["database-url"] ?? (env.NUBIS_DATABASE_URL || undefined),
     databaseSchema: values["database-schema"] ?? (env.NUBIS_DATABASE_SCHEMA || undefined),
     databasePool,
+    requestLog,
+    adminToken: values["admin-token"] ?? (env.NUBIS_ADMIN_TOKEN || undefined),
     port,
     host: values.host ?? env.NUBIS_HOST ?? config.host,
     dataDir: values["data-dir"] ?? env.NUBIS_DATA_DIR ?? undefined,
     initState: values["init-state"] ?? env.NUBIS_INIT_STATE ?? undefined,
     auth,
-    rootCredentials: parseRootCredentials([
-      ...(env.NUBIS_ROOT_CREDENTIALS ? [env.NUBIS_ROOT_CREDENTIALS] : []),
-      ...(values["root-credentials"] ?? []),
-    ]),
+    // The flag wins over the environment, as for every option.
+    rootCredentials: parseRootCredentials(values["root-credentials"] ?? (env.NUBIS_ROOT_CREDENTIALS ? [env.NUBIS_ROOT_CREDENTIALS] : [])),
     defaultAccount: account,
     defaultRegion: values["default-region"] ?? env.NUBIS_DEFAULT_REGION ?? config.defaultRegion,
     quotas: parseQuotas([...(env.NUBIS_QUOTAS ? [env.NUBIS_QUOTAS] : []), ...(values.quota ?? [])]),
-    log: !(values.quiet || env.NUBIS_LOG === "0"),
+    log: !(values.quiet || ["0", "false", "off", "no"].includes((env.NUBIS_LOG ?? "").toLowerCase())),
     cloudfrontDeployDelayMs,
   };
 }
@@ -120,7 +122,7 @@ async function main() {
   try {
     config = configFrom(process.argv.slice(2), process.env);
   } catch (error) {
-    process.stderr.write(`nubis: ${(error as Error).message}\n\n${HELP}`);
+    process.stderr.write(`nubis: ${(error as Error).message.split("\n")[0]} (nubis --help lists the options)\n`);
     process.exit(2);
   }
   const server = await startServer(config);

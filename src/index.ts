@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { defaultConfig, type NubisConfig } from "./core/config.js";
+import { checkQuotaNames, defaultConfig, type NubisConfig } from "./core/config.js";
 import { Nubis } from "./core/server.js";
 import { readFileSync } from "node:fs";
 import { MemoryStore } from "./core/store/memory.js";
@@ -64,7 +64,8 @@ export async function createStore(config: NubisConfig): Promise<Store> {
 
 /** Starts nubis in this process; `port: 0` picks a free port. */
 export async function startServer(options: Partial<NubisConfig> = {}): Promise<RunningServer> {
-  const config: NubisConfig = { ...defaultConfig(), host: "127.0.0.1", ...options };
+  const config: NubisConfig = { ...defaultConfig(), ...options };
+  checkQuotaNames(config.quotas, services);
   const store = await createStore(config);
   const server = await new Nubis(config, store, services).listen().catch(async (error) => {
     await store.close();

@@ -2,16 +2,19 @@
  * Test harness: a real nubis server in this process, and the clients users drive it with.
  * Every test file starts its own server (`port: 0`), so files never share state.
  */
-import { execFile, spawnSync } from "node:child_process";
+import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { after, before } from "node:test";
 import { startServer, type RunningServer } from "../src/index.js";
 import type { NubisConfig } from "../src/core/config.js";
 
 process.env.AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING ??= "1";
+// The same notice, as newer SDK packages (nested-clients, credential-providers) spell the switch.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 export const credentials = { accessKeyId: "test", secretAccessKey: "test" };
 
@@ -124,9 +127,9 @@ export interface PostgresCluster {
   port: number;
   /** A fresh schema of the cluster's `postgres` database (or the given one), as a --database-url. */
   url(schema?: string): string;
-  /** pg_ctl stop (fast) and start again on the same port and data: a database restart. */
-  stop(): void;
-  start(): void;
+  /** pg_ctl stop (fast) / start on the same port and data: a database restart, without blocking this process. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
 }
 
 let cluster: Promise<PostgresCluster> | undefined;
@@ -172,15 +175,21 @@ async function startCluster(): Promise<PostgresCluster> {
     const r = spawnAs(cmd, args);
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr || r.stdout}`);
   };
+  const runAsync = (cmd: string, args: string[]) =>
+    new Promise<void>((resolve, reject) => {
+      const [exe, ...pre] = [...as, join(bin, cmd)];
+      execFile(exe, [...pre, ...args], (error, stdout, stderr) =>
+        error ? reject(new Error(`${cmd} ${args.join(" ")} failed: ${stderr || stdout}`)) : resolve(),
+      );
+    });
   const data = join(dir, "data");
   run("initdb", ["-D", data, "-U", "nubis", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
   const port = await freePort();
   // fsync off: a test cluster need not survive an OS crash; commits stay synchronous, so a
   // PostgreSQL restart (stop fast or immediate) keeps every acknowledged write.
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=300`;
-  const start = () => run("pg_ctl", ["-D", data, "-l", join(dir, "log"), "-w", "-o", options, "start"]);
-  const stop = () => run("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
-  start();
+  const startArgs = ["-D", data, "-l", join(dir, "log"), "-w", "-o", options, "start"];
+  run("pg_ctl", startArgs);
   process.once("exit", () => {
     spawnAs("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
     rmSync(dir, { recursive: true, force: true });
@@ -188,7 +197,24 @@ async function startCluster(): Promise<PostgresCluster> {
   return {
     port,
     url: (schema = `t${process.pid}_${++schemas}`) => `postgres://nubis@127.0.0.1:${port}/postgres?schema=${schema}`,
-    stop,
-    start,
+    stop: () => runAsync("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]),
+    start: () => runAsync("pg_ctl", startArgs),
   };
+}
+
+const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
+
+/** Starts the real CLI in a child process (`--port 0 --quiet`); resolves once it printed its endpoint. */
+export function spawnNubis(args: string[]): Promise<{ child: ChildProcess; endpoint: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", CLI, "--port", "0", "--quiet", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ child, endpoint: m[1] });
+    });
+    child.stderr!.on("data", (d) => (out += d));
+    child.on("exit", (code) => reject(new Error(`nubis exited (${code}): ${out}`)));
+  });
 }

@@ -48,15 +48,12 @@ export interface NubisConfig {
    * 0: the first read after the change already sees it done.
    */
   quicksightDelayMs: number;
-  /** How many API calls the request log keeps in memory for the console and `GET /_nubis/requests` (0: no log). */
-  requestLog: number;
-  /** Required by the console and the state-changing internal endpoints when set (`--admin-token`). */
-  adminToken?: string;
 }
 
 export const defaultConfig = (): NubisConfig => ({
   port: 4566,
-  host: "0.0.0.0",
+  // This machine only: the internal endpoints reset and replace state without credentials.
+  host: "127.0.0.1",
   auth: "none",
   defaultAccount: "000000000000",
   defaultRegion: "us-east-1",
@@ -64,7 +61,6 @@ export const defaultConfig = (): NubisConfig => ({
   log: false,
   maxBodyBytes: 10 * 1024 * 1024,
   cloudfrontDeployDelayMs: 300,
-  requestLog: 1000,
   requestLog: 1000,
   quicksightDelayMs: 0,
 });
@@ -78,4 +74,11 @@ export function parseQuotas(specs: string[]): Record<string, number> {
     quotas[m[1]] = Number(m[2]);
   }
   return quotas;
+}
+
+/** A misspelt `--quota` name would be ignored in silence: refuse it, listing the names there are. */
+export function checkQuotaNames(quotas: Record<string, number>, services: ReadonlyArray<{ name: string; quotas?: Record<string, number> }>) {
+  const known = services.flatMap((s) => Object.keys(s.quotas ?? {}).map((q) => `${s.name}.${q}`));
+  const unknown = Object.keys(quotas).filter((q) => !known.includes(q));
+  if (unknown.length) throw new Error(`unknown quota ${unknown.map((q) => `'${q}'`).join(", ")}: the quotas are ${known.join(", ")}`);
 }

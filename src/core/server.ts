@@ -2,21 +2,27 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from "node:crypto";
 import { rootPrincipal } from "./auth/credentials.js";
 import { authenticate, authorize } from "./auth/index.js";
+import { authError } from "./auth/sigv4.js";
 import type { NubisConfig } from "./config.js";
 import { AwsError } from "./errors.js";
 import { loadProtocol } from "./protocols/index.js";
 import { loadService } from "./protocols/loader.js";
-import type { HttpRequest, HttpResponse, LoadedService } from "./protocols/protocol.js";
+import { checkDecoded, type HttpRequest, type HttpResponse, type LoadedService } from "./protocols/protocol.js";
+import { Validator } from "./validation.js";
 import { credentialScopeOf, serviceOf } from "./routing.js";
 import type { Principal, RequestContext, ServiceDefinition } from "./service.js";
 import { exportState, parseSnapshot } from "./store/snapshot.js";
+import { type Store, StoreUnavailableError } from "./store/store.js";
 import { mutationRefusal } from "../console/admin.js";
 import { RequestLog } from "../console/requestLog.js";
-import { type Store, StoreUnavailableError } from "./store/store.js";
 
 export const VERSION = "0.1.0";
 
+const escapeXml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
 class BodyTooLarge extends Error {}
+/** The client went away before its request was read whole: nothing to answer, nothing to log. */
+class ClientGone extends Error {}
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -33,8 +39,38 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       chunks.push(chunk);
     });
     req.on("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
-    req.on("error", reject);
+    req.on("error", () => reject(new ClientGone()));
+    req.on("aborted", () => reject(new ClientGone()));
   });
+}
+
+/** What one API call answered, for the log line and the request log. */
+export interface Dispatched {
+  service: string;
+  operation: string;
+  http: HttpResponse;
+  /** The AWS error code of a failed call. */
+  errorCode?: string;
+  /** Why authentication failed, for the log (the client gets AWS's message). */
+  errorMessage?: string;
+  /** The caller's ARN, once known. */
+  caller?: string;
+}
+
+/**
+ * Path and query of a request target, taken apart by hand: `new URL()` throws on targets a
+ * client may still send (`//`, an absolute form with a bad port), and nubis answers every
+ * request, never an empty 500.
+ */
+export function requestTarget(target: string): { path: string; search: string } {
+  let rest = target;
+  const absolute = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*/.exec(rest);
+  if (absolute) rest = rest.slice(absolute[0].length);
+  const hash = rest.indexOf("#");
+  if (hash >= 0) rest = rest.slice(0, hash);
+  const q = rest.indexOf("?");
+  const path = q < 0 ? rest : rest.slice(0, q);
+  return { path: path.startsWith("/") ? path : `/${path}`, search: q < 0 ? "" : rest.slice(q) };
 }
 
 /** The request dispatcher: routing, protocol decode, handler, protocol encode. */
@@ -68,31 +104,42 @@ export class Nubis {
     });
     server.keepAliveTimeout = 65_000;
     return new Promise((resolve, reject) => {
-      server.once("error", reject);
+      server.once("error", (error: NodeJS.ErrnoException) => {
+        if (error.code === "EADDRINUSE") {
+          reject(new Error(`port ${this.config.port} on ${this.config.host} is already in use: stop what holds it, or choose another with --port N (PORT)`));
+        } else if (error.code === "EADDRNOTAVAIL" || error.code === "EACCES") {
+          reject(new Error(`cannot listen on ${this.config.host}:${this.config.port} (${error.code}): choose another --host or --port`));
+        } else reject(error);
+      });
       server.listen(this.config.port, this.config.host, () => resolve(server));
     });
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const t0 = performance.now();
-    const url = new URL(req.url ?? "/", "http://localhost");
-    let body: Buffer;
-    try {
-      body = await readBody(req, this.config.maxBodyBytes);
-    } catch (error) {
-      if (!(error instanceof BodyTooLarge)) throw error;
-      res.writeHead(413, { "content-type": "text/plain", connection: "close" }).end("Request body too large");
-      return;
-    }
+    const { path, search } = requestTarget(req.url ?? "/");
     const request: HttpRequest = {
       method: req.method ?? "GET",
-      path: url.pathname,
-      query: url.searchParams,
-      rawQuery: url.search,
+      path,
+      query: new URLSearchParams(search),
+      rawQuery: search,
       headers: req.headers,
-      body,
+      body: Buffer.alloc(0),
       sourceIp: req.socket.remoteAddress,
     };
+    try {
+      request.body = await readBody(req, this.config.maxBodyBytes);
+    } catch (error) {
+      if (error instanceof ClientGone) return;
+      if (!(error instanceof BodyTooLarge)) throw error;
+      // Answered in the protocol of the service the headers name, before the rest is read.
+      const tooLarge = new AwsError("RequestEntityTooLarge", `Request body is larger than ${this.config.maxBodyBytes} bytes, the most nubis accepts`, 413);
+      const response = await this.refuse(request, tooLarge);
+      response.http.headers.connection = "close";
+      this.send(res, response.http);
+      this.logLine(response, t0);
+      return;
+    }
     // The console's code loads on its first request only: it costs the API nothing until opened.
     if (request.path.startsWith("/_nubis/console") || request.path === "/_nubis/requests") {
       return (await import("../console/server.js")).serveConsole(this, request, res);
@@ -106,38 +153,77 @@ export class Nubis {
         }),
       );
     }
-    const response = await this.dispatch(request);
+    // Node keeps the first of several Authorization headers: which one signed is ambiguous.
+    const signatures = req.headersDistinct.authorization?.length ?? 0;
+    const response =
+      signatures > 1 && this.config.auth !== "none"
+        ? await this.refuse(request, authError(serviceOf(request, this.services, credentialScopeOf(request))?.protocol ?? "awsQuery", "incomplete", "Only one Authorization header is allowed"))
+        : await this.dispatch(request);
     this.send(res, response.http);
     this.requestLog?.add(request, response.service, response.operation, response.http, performance.now() - t0);
-    if (this.config.log) {
-      const ms = (performance.now() - t0).toFixed(1);
-      console.log(`${response.service} ${response.operation} ${response.http.status} ${ms}ms`);
-    }
+    this.logLine(response, t0);
+  }
+
+  /** `time service operation status [code] caller ms [why]`: one line per API call. */
+  private logLine(response: Dispatched, t0: number) {
+    if (!this.config.log) return;
+    const ms = `${(performance.now() - t0).toFixed(1)}ms`;
+    const fields = [new Date().toISOString(), response.service, response.operation, response.http.status, response.errorCode ?? "-", response.caller ?? "-", ms];
+    if (response.errorMessage) fields.push(`(${response.errorMessage})`);
+    console.log(fields.join(" "));
+  }
+
+  /** The answer to a request refused before it reached an operation, in its service's protocol. */
+  private async refuse(request: HttpRequest, error: AwsError): Promise<Dispatched> {
+    const requestId = randomUUID();
+    const def = serviceOf(request, this.services, credentialScopeOf(request));
+    if (!def) return { ...this.unknownService(request, requestId), errorCode: error.code };
+    const [service, protocol] = await Promise.all([this.service(def), loadProtocol(def.protocol)]);
+    const http = protocol.encodeError(service, error, error.status ?? 400, requestId);
+    return { service: def.name, operation: "-", http, errorCode: error.code };
+  }
+
+  /**
+   * A request for a service nubis does not serve (`aws s3 ls`): a coded error that names what
+   * nubis saw and what it serves, as XML for clients that sent no JSON, else as JSON.
+   */
+  private unknownService(request: HttpRequest, requestId: string): Dispatched {
+    const scope = credentialScopeOf(request);
+    const seen = [
+      scope && `signing name '${scope.service}'`,
+      request.headers["x-amz-target"] && `target '${String(request.headers["x-amz-target"])}'`,
+      request.headers.host && `host '${String(request.headers.host)}'`,
+      `path '${request.path}'`,
+    ].filter(Boolean);
+    const message = `nubis does not serve this request (${seen.join(", ")}); it serves ${this.services.map((s) => `${s.title} (${s.signingName})`).join(", ")}`;
+    const code = "UnknownService";
+    const json = !!request.headers["x-amz-target"] || String(request.headers["content-type"] ?? "").includes("json");
+    const body = json
+      ? JSON.stringify({ __type: code, message })
+      : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message><RequestId>${requestId}</RequestId></Error>`;
+    const http = {
+      status: 400,
+      headers: { "content-type": json ? "application/json" : "application/xml", "x-amzn-requestid": requestId, "x-amz-request-id": requestId },
+      body,
+    };
+    return { service: "-", operation: "-", http, errorCode: code };
   }
 
   private send(res: ServerResponse, http: HttpResponse) {
     res.writeHead(http.status, { ...http.headers, "content-length": String(Buffer.byteLength(http.body)) });
-    res.end(http.body);
+    // HEAD answers the headers a GET would, without the body.
+    res.end(res.req?.method === "HEAD" ? undefined : http.body);
   }
 
   /** Runs one API call; always answers in the service's protocol, never throws. */
-  async dispatch(request: HttpRequest): Promise<{ service: string; operation: string; http: HttpResponse }> {
+  async dispatch(request: HttpRequest): Promise<Dispatched> {
     const requestId = randomUUID();
     const scope = credentialScopeOf(request);
     const def = serviceOf(request, this.services, scope);
-    if (!def) {
-      const http = {
-        status: 400,
-        headers: { "content-type": "application/json", "x-amzn-requestid": requestId },
-        body: JSON.stringify({
-          __type: "UnknownService",
-          message: "nubis could not tell which AWS service this request is for (no SigV4 scope, X-Amz-Target, Host or path it knows)",
-        }),
-      };
-      return { service: "-", operation: "-", http };
-    }
+    if (!def) return this.unknownService(request, requestId);
     const [service, protocol] = await Promise.all([this.service(def), loadProtocol(def.protocol)]);
     let operation = "-";
+    let caller: string | undefined;
     try {
       const now = new Date();
       // --auth signature|iam: who signed, before anything of the request is read.
@@ -146,15 +232,21 @@ export class Nubis {
       operation = protocol.operationOf(request, service);
       const schema = service.operations.get(operation)!;
       const input = protocol.decodeInput(request, service, schema);
+      if (def.handlers[operation]) {
+        const problems = new Validator(def.validationErrorCode);
+        checkDecoded(schema.input, input, "", !!def.fractionalNumbers, problems);
+        problems.check();
+      }
       const handler = def.handlers[operation];
       if (!handler) {
         throw new AwsError("NotImplemented", `nubis does not implement ${def.title} ${operation} yet`, 501);
       }
       const ctx = await this.context(def, operation, requestId, scope, principal, now);
+      caller = ctx.principal.arn;
       if (/^AKIA/.test(ctx.accessKeyId)) await this.recordUse(def, ctx);
       if (this.config.auth === "iam") await authorize(input, ctx, service, this.store, this.services, request.sourceIp);
       const output = await handler(input, ctx);
-      return { service: def.name, operation, http: protocol.encodeOutput(service, schema, output, requestId) };
+      return { service: def.name, operation, http: protocol.encodeOutput(service, schema, output, requestId), caller };
     } catch (error) {
       let awsError: AwsError;
       if (error instanceof AwsError) awsError = error;
@@ -165,7 +257,10 @@ export class Nubis {
         awsError = new AwsError(def.internalErrorCode, "We encountered an internal error. Please try again.", 500);
       }
       const status = awsError.status ?? service.errorStatus(awsError.code) ?? 400;
-      return { service: def.name, operation, http: protocol.encodeError(service, awsError, status, requestId) };
+      const http = protocol.encodeError(service, awsError, status, requestId);
+      // Authentication failures say why in the log: the answer alone rarely tells.
+      const errorMessage = !caller && (status === 401 || status === 403 || (status === 400 && /Signature|Token|Client/.test(awsError.code))) ? awsError.message : undefined;
+      return { service: def.name, operation, http, errorCode: awsError.code, errorMessage, caller };
     }
   }
 
@@ -209,6 +304,9 @@ export class Nubis {
    * as its user; any other key is the default account's root.
    */
   private async principalOf(accessKeyId: string): Promise<Principal> {
+    // A configured root key acts in its own account in every auth mode.
+    const root = this.config.rootCredentials?.find((c) => c.accessKeyId === accessKeyId);
+    if (root) return rootPrincipal(root.account);
     if (/^\d{12}$/.test(accessKeyId)) return rootPrincipal(accessKeyId);
     // AKIA: IAM access keys; ASIA: STS temporary credentials.
     if (/^A[KS]IA[A-Z2-7]{16}$/.test(accessKeyId)) {
@@ -228,7 +326,7 @@ export class Nubis {
       body: JSON.stringify(value),
     });
     const { method, path } = request;
-    if (path === "/_nubis/health" && method === "GET") {
+    if (path === "/_nubis/health" && (method === "GET" || method === "HEAD")) {
       return json(200, {
         status: "running",
         version: VERSION,

@@ -39,6 +39,7 @@ export interface SessionFacts {
   issuedAt: string;
   expiration: string;
 }
+
 export interface RequestContext {
   readonly requestId: string;
   readonly service: string;
@@ -100,6 +101,7 @@ export interface ResourcePolicy {
   /** How the denial message names the policy kind ("resource-based policy"). */
   kind?: string;
 }
+
 /** Declares an operation's authorization; may read the state (a group's current path). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Authorizer<I = any> = (input: I, ctx: RequestContext) => Authorization | Promise<Authorization>;
@@ -120,9 +122,9 @@ export interface Credential {
 export interface IdentitySource {
   accessKey(tx: Transaction, accessKeyId: string): Promise<Credential | undefined>;
   /** Every identity-based policy in force for a principal: a user's own and its groups', a session's role's. */
+  policies(tx: Transaction, principal: Principal): Promise<PolicySource[]>;
   /** The permissions boundary of the user or role behind the principal, if it has one. */
   boundary?(tx: Transaction, principal: Principal): Promise<PolicySource | undefined>;
-  policies(tx: Transaction, principal: Principal): Promise<PolicySource[]>;
   /** Records that a request was signed with an issued key (IAM GetAccessKeyLastUsed). */
   used?(tx: Transaction, accessKeyId: string, use: { service: string; region: string; now: Date }): Promise<void>;
 }
@@ -145,6 +147,8 @@ export interface ServiceDefinition {
   hostPrefixes: string[];
   /** REST protocols: path prefixes that identify the service without a signature. */
   pathPrefixes?: string[];
+  /** The model has doubles (QuickSight): numbers may hold fractions. Elsewhere every number is an integer. */
+  fractionalNumbers?: boolean;
   /** Code of the error for a missing required member or a wrong type. */
   validationErrorCode: string;
   /** Code of the error for an unexpected failure. */
