@@ -22,6 +22,8 @@ import type { Transaction } from "../../core/store/store.js";
 import { anycastIpListId, arnOf, isoMillis } from "./ids.js";
 import { type AnycastIpListRecord, type ConnectionGroupRecord, type IpamCidrRecord, key, listPage, maxItemsOf, requireAnycastIpList, T } from "./model.js";
 import { dropTags, initTags, taggable, validTags } from "./tagging.js";
+import { distributionsUsing } from "./distributions.js";
+import { refuseInUse } from "./references.js";
 import { checkIfMatch, isDeployed, nextDeployment } from "./versioning.js";
 
 export const ANYCAST_IP_LIST = "anycast-ip-list";
@@ -214,13 +216,14 @@ export const DeleteAnycastIpList: Handler<DeleteAnycastIpListRequest, Record<str
         `The Anycast static IP list ${record.Id} is used by one or more connection groups. Remove it from them before deleting it.`,
       );
     }
+    await refuseInUse(tx, ctx.account, "anycast-ip-list", record.Id);
     await tx.delete(T.anycastIpLists, key(ctx.account, record.Id));
     await tx.delete(T.anycastIpListNames, key(ctx.account, record.Name));
     await dropTags(tx, ctx.account, ANYCAST_IP_LIST, record.Id);
     return {};
   });
 
-/** Distributions are not served yet, so an existing list is used by none. */
+/** The distributions whose config names the list (AnycastIpListId). */
 export const ListDistributionsByAnycastIpListId: Handler<ListDistributionsByAnycastIpListIdRequest, ListDistributionsByAnycastIpListIdResult> = async (
   input,
   ctx,
@@ -228,6 +231,6 @@ export const ListDistributionsByAnycastIpListId: Handler<ListDistributionsByAnyc
   const maxItems = maxItemsOf(input.MaxItems);
   return ctx.transaction(async (tx) => {
     await requireAnycastIpList(tx, ctx.account, input.AnycastIpListId);
-    return { DistributionList: { Marker: input.Marker ?? "", MaxItems: maxItems, IsTruncated: false, Quantity: 0 } };
+    return { DistributionList: await distributionsUsing(tx, ctx, "anycast-ip-list", input.AnycastIpListId!, input.Marker, maxItems) };
   });
 };

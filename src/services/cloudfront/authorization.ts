@@ -35,7 +35,93 @@ async function connectionGroupId(input: In, ctx: RequestContext): Promise<string
   return byName ?? input.Identifier ?? "";
 }
 
+/** `on("GetDistribution", "distribution", "Id")`: the resource named by one input member. */
+const on = (action: string, type: string, member: string): Authorizer<In> => onResource(action, type, (i) => i[member] ?? "");
+
+/** Key value stores are named by Name in requests and by Id in their ARN. */
+const kvs = (action: string): Authorizer<In> =>
+  onResource(action, "key-value-store", async (i, ctx) => (await lookup("cloudfront.keyValueStores", i.Name, ctx).then((r) => (r as unknown as { Id?: string })?.Id)) ?? "*");
+
+const anyOf = (names: string[]): Record<string, Authorizer<In>> => Object.fromEntries(names.map((n) => [n, anyResource(n)]));
+
 export const authorization: Record<string, Authorizer<In>> = {
+  CreateDistribution: create("CreateDistribution", "distribution"),
+  CreateDistributionWithTags: (input, ctx) => {
+    const arn = arnOf(ctx.account, "distribution", "*");
+    return { action: "cloudfront:CreateDistribution", resources: [arn], also: [{ action: "cloudfront:TagResource", resources: [arn] }] };
+  },
+  GetDistribution: on("GetDistribution", "distribution", "Id"),
+  GetDistributionConfig: on("GetDistributionConfig", "distribution", "Id"),
+  UpdateDistribution: on("UpdateDistribution", "distribution", "Id"),
+  DeleteDistribution: on("DeleteDistribution", "distribution", "Id"),
+  AssociateDistributionWebACL: on("AssociateDistributionWebACL", "distribution", "Id"),
+  DisassociateDistributionWebACL: on("DisassociateDistributionWebACL", "distribution", "Id"),
+  CreateInvalidation: on("CreateInvalidation", "distribution", "DistributionId"),
+  GetInvalidation: on("GetInvalidation", "distribution", "DistributionId"),
+  ListInvalidations: on("ListInvalidations", "distribution", "DistributionId"),
+  CreateInvalidationForDistributionTenant: on("CreateInvalidationForDistributionTenant", "distribution-tenant", "Id"),
+  GetInvalidationForDistributionTenant: on("GetInvalidationForDistributionTenant", "distribution-tenant", "DistributionTenantId"),
+  ListInvalidationsForDistributionTenant: on("ListInvalidationsForDistributionTenant", "distribution-tenant", "Id"),
+  ...anyOf([
+    "ListDistributions",
+    "ListDistributionsByCachePolicyId",
+    "ListDistributionsByOriginRequestPolicyId",
+    "ListDistributionsByResponseHeadersPolicyId",
+    "ListDistributionsByWebACLId",
+    "ListDistributionsByConnectionMode",
+    "ListOriginAccessControls",
+    "ListCloudFrontOriginAccessIdentities",
+    "ListCachePolicies",
+    "ListOriginRequestPolicies",
+    "ListResponseHeadersPolicies",
+    "ListFunctions",
+    "ListKeyValueStores",
+    "ListDistributionTenants",
+    "ListDistributionTenantsByCustomization",
+    "CreateCloudFrontOriginAccessIdentity",
+    "GetCloudFrontOriginAccessIdentity",
+    "GetCloudFrontOriginAccessIdentityConfig",
+    "UpdateCloudFrontOriginAccessIdentity",
+    "DeleteCloudFrontOriginAccessIdentity",
+  ]),
+  CreateOriginAccessControl: create("CreateOriginAccessControl", "origin-access-control"),
+  GetOriginAccessControl: on("GetOriginAccessControl", "origin-access-control", "Id"),
+  GetOriginAccessControlConfig: on("GetOriginAccessControlConfig", "origin-access-control", "Id"),
+  UpdateOriginAccessControl: on("UpdateOriginAccessControl", "origin-access-control", "Id"),
+  DeleteOriginAccessControl: on("DeleteOriginAccessControl", "origin-access-control", "Id"),
+  ...Object.fromEntries(
+    (["Cache", "OriginRequest", "ResponseHeaders"] as const).flatMap((noun) => {
+      const type = { Cache: "cache-policy", OriginRequest: "origin-request-policy", ResponseHeaders: "response-headers-policy" }[noun];
+      return [
+        [`Create${noun}Policy`, create(`Create${noun}Policy`, type)],
+        [`Get${noun}Policy`, on(`Get${noun}Policy`, type, "Id")],
+        [`Get${noun}PolicyConfig`, on(`Get${noun}PolicyConfig`, type, "Id")],
+        [`Update${noun}Policy`, on(`Update${noun}Policy`, type, "Id")],
+        [`Delete${noun}Policy`, on(`Delete${noun}Policy`, type, "Id")],
+      ];
+    }),
+  ),
+  CreateFunction: (input, ctx) => {
+    const arn = arnOf(ctx.account, "function", input.Name ?? "*");
+    const tagged = ((input as { Tags?: { Items?: unknown[] } }).Tags?.Items?.length ?? 0) > 0;
+    return { action: "cloudfront:CreateFunction", resources: [arn], ...(tagged ? { also: [{ action: "cloudfront:TagResource", resources: [arn] }] } : {}) };
+  },
+  DescribeFunction: on("DescribeFunction", "function", "Name"),
+  GetFunction: on("GetFunction", "function", "Name"),
+  UpdateFunction: on("UpdateFunction", "function", "Name"),
+  PublishFunction: on("PublishFunction", "function", "Name"),
+  TestFunction: on("TestFunction", "function", "Name"),
+  DeleteFunction: on("DeleteFunction", "function", "Name"),
+  CreateKeyValueStore: create("CreateKeyValueStore", "key-value-store"),
+  DescribeKeyValueStore: kvs("DescribeKeyValueStore"),
+  UpdateKeyValueStore: kvs("UpdateKeyValueStore"),
+  DeleteKeyValueStore: kvs("DeleteKeyValueStore"),
+  CreateDistributionTenant: create("CreateDistributionTenant", "distribution-tenant"),
+  GetDistributionTenant: on("GetDistributionTenant", "distribution-tenant", "Identifier"),
+  GetDistributionTenantByDomain: anyResource("GetDistributionTenantByDomain"),
+  UpdateDistributionTenant: on("UpdateDistributionTenant", "distribution-tenant", "Id"),
+  DeleteDistributionTenant: on("DeleteDistributionTenant", "distribution-tenant", "Id"),
+
   CreatePublicKey: anyResource("CreatePublicKey"),
   GetPublicKey: anyResource("GetPublicKey"),
   GetPublicKeyConfig: anyResource("GetPublicKeyConfig"),

@@ -19,6 +19,7 @@ import type { Transaction } from "../../core/store/store.js";
 import { arnOf, connectionGroupId, isoMillis, routingEndpoint } from "./ids.js";
 import { type AnycastIpListRecord, type ConnectionGroupRecord, key, listPage, maxItemsOf, requireAnycastIpList, requireConnectionGroup, T } from "./model.js";
 import { dropTags, initTags, taggable, validTags } from "./tagging.js";
+import { refuseInUse } from "./references.js";
 import * as check from "./validation.js";
 import { checkIfMatch, isDeployed, nextDeployment } from "./versioning.js";
 
@@ -236,10 +237,44 @@ export const DeleteConnectionGroup: Handler<DeleteConnectionGroupRequest, Record
     if (!isDeployed(record, ctx)) {
       throw new AwsError("ResourceNotDisabled", "The connection group is being disabled: wait until its status is Deployed before deleting it.");
     }
+    await refuseInUse(tx, ctx.account, "connection-group", record.Id);
     await tx.delete(T.connectionGroups, key(ctx.account, record.Id));
     await tx.delete(T.connectionGroupNames, key(ctx.account, record.Name));
     await tx.delete(T.routingEndpoints, key(ctx.account, record.RoutingEndpoint));
     if (record.AnycastIpListId) await tx.delete(T.anycastUsage, key(ctx.account, record.AnycastIpListId, record.Id));
     await dropTags(tx, ctx.account, CONNECTION_GROUP, record.Id);
+    if (record.IsDefault) await tx.delete(DEFAULT, ctx.account);
     return {};
   });
+
+const DEFAULT = "cloudfront.defaultConnectionGroup"; // acct -> connection group id
+
+/**
+ * The account's default connection group, which CloudFront creates for the first tenant that
+ * names none (IsDefault, `CreatedByCloudFront-{Id}`) and reuses afterwards.
+ */
+export async function defaultConnectionGroup(tx: Transaction, ctx: RequestContext): Promise<ConnectionGroupRecord> {
+  const id = await tx.get<string>(DEFAULT, ctx.account);
+  const existing = id ? await tx.get<ConnectionGroupRecord>(T.connectionGroups, key(ctx.account, id)) : undefined;
+  if (existing) return existing;
+  const now = isoMillis(ctx.now);
+  const groupId = connectionGroupId();
+  const record = nextDeployment(
+    {
+      Id: groupId,
+      Name: `CreatedByCloudFront-${groupId}`,
+      CreatedTime: now,
+      LastModifiedTime: now,
+      Ipv6Enabled: true,
+      RoutingEndpoint: await freeEndpoint(tx, ctx.account),
+      Enabled: true,
+      IsDefault: true,
+    },
+    ctx,
+  );
+  await tx.put(T.connectionGroups, key(ctx.account, record.Id), record);
+  await tx.put(T.connectionGroupNames, key(ctx.account, record.Name), record.Id);
+  await tx.put(T.routingEndpoints, key(ctx.account, record.RoutingEndpoint), record.Id);
+  await tx.put(DEFAULT, ctx.account, record.Id);
+  return record;
+}

@@ -19,7 +19,19 @@ export const routingEndpoint = () => `d${randomString(LOWER_ALNUM, 13)}.cloudfro
 export const arnOf = (account: string, type: string, id: string) => `arn:aws:cloudfront::${account}:${type}/${id}`;
 
 export const API_VERSION = "2020-05-31";
-export const resourceUrl = (kind: "public-key" | "key-group", id: string) => `https://cloudfront.amazonaws.com/${API_VERSION}/${kind}/${id}`;
+export const resourceUrl = (kind: string, id: string) => `https://cloudfront.amazonaws.com/${API_VERSION}/${kind}/${id}`;
 
 /** CloudFront timestamps: ISO 8601 with milliseconds. */
 export const isoMillis = (d: Date) => d.toISOString();
+
+/** Distributions, OACs and OAIs: `E` + 13 of `[A-Z0-9]`, e.g. `E3S4CW6FECBL7Y`. */
+export const distributionId = () => "E" + randomString(UPPER_ALNUM, 13);
+/** Invalidations: `I` + 13 of `[A-Z0-9]`; a tenant's are longer (`I` + 24). */
+export const invalidationId = (tenant = false) => "I" + randomString(UPPER_ALNUM, tenant ? 24 : 13);
+/** Distribution tenants: `dt_` + 27 base-62 characters. */
+export const tenantId = () => "dt_" + randomString(BASE62, 27);
+/** An OAI's S3 canonical user id: 96 lowercase hex characters. */
+export const canonicalUserId = () => randomString("0123456789abcdef", 96);
+export { uuid };
+/** The 13 characters of a distribution's `d…….cloudfront.net` domain name. */
+export const LOWER_DOMAIN = () => randomString(LOWER_ALNUM, 13);

@@ -27,6 +27,38 @@ import {
 } from "./keyGroups.js";
 import { CreatePublicKey, DeletePublicKey, GetPublicKey, GetPublicKeyConfig, ListPublicKeys, UpdatePublicKey } from "./publicKeys.js";
 import { ListTagsForResource, TagResource, UntagResource } from "./tagging.js";
+import {
+  AssociateDistributionWebACL,
+  CreateDistribution,
+  CreateDistributionWithTags,
+  DeleteDistribution,
+  DisassociateDistributionWebACL,
+  GetDistribution,
+  GetDistributionConfig,
+  ListDistributions,
+  ListDistributionsByCachePolicyId,
+  ListDistributionsByConnectionMode,
+  ListDistributionsByOriginRequestPolicyId,
+  ListDistributionsByResponseHeadersPolicyId,
+  ListDistributionsByWebACLId,
+  requireDistribution,
+  UpdateDistribution,
+} from "./distributions.js";
+import { invalidationHandlers } from "./invalidations.js";
+import * as originAccess from "./originAccess.js";
+import { policyHandlers } from "./policies.js";
+import * as functions from "./functions.js";
+import * as keyValueStores from "./keyValueStores.js";
+import * as tenants from "./tenants.js";
+
+/** Invalidations of a distribution and of a tenant share one module; each target names its own not-found. */
+const invalidations = invalidationHandlers(
+  { tenant: false, urlKind: "distribution", requireTarget: async (tx, ctx, id) => (await requireDistribution(tx, ctx.account, id)).Id },
+  { tenant: true, urlKind: "distribution-tenant", requireTarget: async (tx, ctx, id) => (await tenants.requireTenant(tx, ctx.account, id)).Id },
+);
+
+const handlersOf = (module: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(module).filter(([name, v]) => typeof v === "function" && /^[A-Z]/.test(name) && !name.startsWith("Require")));
 
 export const cloudfront: ServiceDefinition = {
   name: "cloudfront",
@@ -49,6 +81,24 @@ export const cloudfront: ServiceDefinition = {
     ConnectionGroupsPerAccount: 100,
     ConnectionGroupsPerAnycastIpList: 5,
     TagsPerResource: 50,
+    DistributionsPerAccount: 500,
+    CNAMEsPerDistribution: 100,
+    OriginsPerDistribution: 100,
+    OriginGroupsPerDistribution: 10,
+    CacheBehaviorsPerDistribution: 75,
+    OriginCustomHeadersPerOrigin: 10,
+    KeyGroupsPerCacheBehavior: 4,
+    DistributionsPerAssociatedResource: 100,
+    InvalidationPathsInProgress: 3000,
+    InvalidationWildcardPathsInProgress: 15,
+    OriginAccessControlsPerAccount: 100,
+    OriginAccessIdentitiesPerAccount: 100,
+    CachePoliciesPerAccount: 20,
+    OriginRequestPoliciesPerAccount: 20,
+    ResponseHeadersPoliciesPerAccount: 20,
+    FunctionsPerAccount: 100,
+    FunctionCodeBytes: 10240,
+    KeyValueStoresPerAccount: 50,
   },
   handlers: {
     CreatePublicKey,
@@ -79,6 +129,26 @@ export const cloudfront: ServiceDefinition = {
     TagResource,
     UntagResource,
     ListTagsForResource,
+    CreateDistribution,
+    CreateDistributionWithTags,
+    GetDistribution,
+    GetDistributionConfig,
+    UpdateDistribution,
+    DeleteDistribution,
+    ListDistributions,
+    ListDistributionsByCachePolicyId,
+    ListDistributionsByOriginRequestPolicyId,
+    ListDistributionsByResponseHeadersPolicyId,
+    ListDistributionsByWebACLId,
+    ListDistributionsByConnectionMode,
+    AssociateDistributionWebACL,
+    DisassociateDistributionWebACL,
+    ...invalidations,
+    ...handlersOf(originAccess),
+    ...policyHandlers,
+    ...handlersOf(functions),
+    ...handlersOf(keyValueStores),
+    ...handlersOf(tenants),
   },
   authorization,
   resources: () => import("./consoleResources.js").then((m) => m.resources),

@@ -19,7 +19,8 @@ import { AwsError } from "../../core/errors.js";
 import type { Handler, RequestContext } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import { isoMillis, keyGroupId, resourceUrl } from "./ids.js";
-import { key, type KeyGroupRecord, listPage, maxItemsOf, requireKeyGroup, requirePublicKey, T } from "./model.js";
+import { fullList, key, type KeyGroupRecord, listPage, maxItemsOf, requireKeyGroup, requirePublicKey, T } from "./model.js";
+import { refuseInUse, usersPage } from "./references.js";
 import * as check from "./validation.js";
 import { checkIfMatch, nextVersion } from "./versioning.js";
 
@@ -136,18 +137,19 @@ export const DeleteKeyGroup: Handler<DeleteKeyGroupRequest, Record<string, never
   ctx.transaction(async (tx) => {
     const record = await requireKeyGroup(tx, ctx.account, input.Id);
     checkIfMatch(record, input.IfMatch);
-    // No distributions exist yet, so no cache behaviour can hold the group (ResourceInUse).
+    // A cache behaviour that trusts the group holds it (ResourceInUse).
+    await refuseInUse(tx, ctx.account, "key-group", record.Id);
     await tx.delete(T.keyGroups, key(ctx.account, record.Id));
     await tx.delete(T.keyGroupNames, key(ctx.account, record.Name));
     await setUsage(tx, ctx.account, record.Id, record.Items, []);
     return {};
   });
 
-/** Distributions are not served yet, so an existing key group is used by none. */
+/** The distributions with a cache behaviour that trusts the key group. */
 export const ListDistributionsByKeyGroup: Handler<ListDistributionsByKeyGroupRequest, ListDistributionsByKeyGroupResult> = async (input, ctx) => {
   const maxItems = maxItemsOf(input.MaxItems);
   return ctx.transaction(async (tx) => {
     await requireKeyGroup(tx, ctx.account, input.KeyGroupId);
-    return { DistributionIdList: { Marker: input.Marker ?? "", MaxItems: maxItems, IsTruncated: false, Quantity: 0 } };
+    return { DistributionIdList: fullList(input.Marker, maxItems, await usersPage(tx, ctx.account, "key-group", input.KeyGroupId!, input.Marker, maxItems), (d) => d) };
   });
 };

@@ -119,3 +119,36 @@ export async function listPage<V>(
   const nextMarker = rows.length > maxItems ? page[page.length - 1][0].slice(prefix.length) : undefined;
   return { items: page.map(([, v]) => v), nextMarker };
 }
+
+/** A "full" CloudFront list envelope (Marker echoed, IsTruncated, Quantity; no Items when empty). */
+export function fullList<V, O>(marker: string | undefined, maxItems: number, page: { items: V[]; nextMarker?: string }, map: (v: V) => O) {
+  return {
+    Marker: marker ?? "",
+    ...(page.nextMarker ? { NextMarker: page.nextMarker } : {}),
+    MaxItems: maxItems,
+    IsTruncated: !!page.nextMarker,
+    Quantity: page.items.length,
+    ...(page.items.length ? { Items: page.items.map(map) } : {}),
+  };
+}
+
+/** A "short" list envelope: NextMarker, MaxItems, Quantity, Items. */
+export function shortList<V, O>(maxItems: number, page: { items: V[]; nextMarker?: string }, map: (v: V) => O) {
+  return {
+    ...(page.nextMarker ? { NextMarker: page.nextMarker } : {}),
+    MaxItems: maxItems,
+    Quantity: page.items.length,
+    ...(page.items.length ? { Items: page.items.map(map) } : {}),
+  };
+}
+
+/** InvalidArgument unless `value` is one of `allowed`. */
+export function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], member: string): T {
+  if (value === undefined || !(allowed as readonly string[]).includes(value)) {
+    throw new AwsError("InvalidArgument", `${member} must be one of: ${allowed.join(", ")}.`);
+  }
+  return value as T;
+}
+
+export const missingBody = () =>
+  new AwsError("MissingBody", "This operation requires a body. Ensure that the body is present and the Content-Type header is set.");

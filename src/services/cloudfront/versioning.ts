@@ -52,3 +52,18 @@ export function nextDeployment<T extends object>(record: T, ctx: RequestContext)
 
 /** Whether the record's latest change has finished deploying at the request's time. */
 export const isDeployed = (record: Deployable, ctx: RequestContext) => ctx.now.getTime() >= Date.parse(record.DeployedAt);
+
+/** The status word of a deployable record at the request's time (`InProgress`/`Deployed` unless named). */
+export const deployStatus = (record: Deployable, ctx: RequestContext, pending = "InProgress", done = "Deployed") =>
+  isDeployed(record, ctx) ? done : pending;
+
+/** A fixed version for resources AWS defines (managed policies): the same in every account and every read. */
+export function stableETag(seed: string): string {
+  let h = 2166136261;
+  let out = "E";
+  for (let i = 0; out.length < 14; i++) {
+    h = Math.imul(h ^ seed.charCodeAt(i % seed.length) ^ i, 16777619) >>> 0;
+    out += "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[h % 36];
+  }
+  return out;
+}

@@ -1,0 +1,262 @@
+import type {
+  CreateFunctionRequest,
+  CreateFunctionResult,
+  DeleteFunctionRequest,
+  DescribeFunctionRequest,
+  DescribeFunctionResult,
+  FunctionConfig,
+  FunctionSummary,
+  GetFunctionRequest,
+  GetFunctionResult,
+  ListFunctionsRequest,
+  ListFunctionsResult,
+  PublishFunctionRequest,
+  PublishFunctionResult,
+  TestFunctionRequest,
+  TestFunctionResult,
+  UpdateFunctionRequest,
+  UpdateFunctionResult,
+} from "@aws-sdk/client-cloudfront";
+import { AwsError } from "../../core/errors.js";
+import type { Handler, RequestContext } from "../../core/service.js";
+import type { Transaction } from "../../core/store/store.js";
+import { runFunction } from "./functionRuntime.js";
+import { arnOf, resourceUrl } from "./ids.js";
+import { key, listPage, maxItemsOf, oneOf, shortList } from "./model.js";
+import { findKeyValueStoreByArn } from "./keyValueStores.js";
+import { ref, refuseInUse, setReferences, users } from "./references.js";
+import { dropTags, initTags, taggable, validTags } from "./tagging.js";
+import { checkIfMatch, newETag } from "./versioning.js";
+
+/**
+ * CloudFront Functions: a function has a DEVELOPMENT stage (created and updated) and, once
+ * published, a LIVE stage (a copy of DEVELOPMENT). Each stage has its own ETag. Distributions
+ * associate the function's ARN and run LIVE; those associations are references (references.ts).
+ */
+const TABLE = "cloudfront.functions";
+const FUNCTION = "function";
+
+interface Stage {
+  Code: string; // base64
+  Comment: string;
+  Runtime: string;
+  KeyValueStoreARNs: string[];
+  ETag: string;
+  LastModifiedTime: string;
+}
+
+export interface FunctionRecord {
+  Name: string;
+  CreatedTime: string;
+  Development: Stage;
+  Live?: Stage;
+}
+
+taggable({ type: FUNCTION, exists: async (tx, account, id) => !!(await tx.get(TABLE, key(account, id))) });
+
+const NAME = /^[a-zA-Z0-9-_]{1,64}$/;
+const noSuch = (name?: string) => new AwsError("NoSuchFunctionExists", `The function ${name ?? ""} does not exist.`, 404);
+
+export async function findFunction(tx: Transaction, account: string, name: string): Promise<FunctionRecord | undefined> {
+  return NAME.test(name) ? tx.get<FunctionRecord>(TABLE, key(account, name)) : undefined;
+}
+
+async function requireFunction(tx: Transaction, account: string, name: string | undefined): Promise<FunctionRecord> {
+  const found = name ? await findFunction(tx, account, name) : undefined;
+  if (!found) throw noSuch(name);
+  return found;
+}
+
+function stageOf(r: FunctionRecord, stage: string | undefined): [Stage, "DEVELOPMENT" | "LIVE"] {
+  const which = oneOf(stage ?? "DEVELOPMENT", ["DEVELOPMENT", "LIVE"], "Stage");
+  const s = which === "LIVE" ? r.Live : r.Development;
+  if (!s) throw noSuch(r.Name);
+  return [s, which];
+}
+
+async function statusOf(tx: Transaction, ctx: RequestContext, r: FunctionRecord): Promise<string> {
+  if (!r.Live) return "UNPUBLISHED";
+  return (await users(tx, ctx.account, "function", r.Name)) ? "DEPLOYED" : "UNASSOCIATED";
+}
+
+function configOf(s: Stage): FunctionConfig {
+  return {
+    Comment: s.Comment,
+    Runtime: s.Runtime as FunctionConfig["Runtime"],
+    ...(s.KeyValueStoreARNs.length
+      ? { KeyValueStoreAssociations: { Quantity: s.KeyValueStoreARNs.length, Items: s.KeyValueStoreARNs.map((KeyValueStoreARN) => ({ KeyValueStoreARN })) } }
+      : {}),
+  };
+}
+
+async function summaryOf(tx: Transaction, ctx: RequestContext, r: FunctionRecord, stage: "DEVELOPMENT" | "LIVE"): Promise<FunctionSummary> {
+  const s = stage === "LIVE" ? r.Live! : r.Development;
+  return {
+    Name: r.Name,
+    Status: await statusOf(tx, ctx, r),
+    FunctionConfig: configOf(s),
+    FunctionMetadata: {
+      FunctionARN: arnOf(ctx.account, FUNCTION, r.Name),
+      Stage: stage,
+      CreatedTime: new Date(r.CreatedTime),
+      LastModifiedTime: new Date(s.LastModifiedTime),
+    },
+  };
+}
+
+/** Config and code as sent, checked; KVS ARNs must name stores of the account. */
+async function validStage(tx: Transaction, ctx: RequestContext, config: FunctionConfig | undefined, code: Uint8Array | undefined): Promise<Omit<Stage, "ETag">> {
+  if (!config) throw new AwsError("InvalidArgument", "FunctionConfig is required.");
+  if (config.Comment === undefined) throw new AwsError("InvalidArgument", "FunctionConfig.Comment is required.");
+  if ([...config.Comment].length > 128) throw new AwsError("InvalidArgument", "The function comment cannot be longer than 128 characters.");
+  const runtime = oneOf(config.Runtime, ["cloudfront-js-1.0", "cloudfront-js-2.0"], "Runtime");
+  if (!code || !code.length) throw new AwsError("InvalidArgument", "FunctionCode is required and cannot be empty.");
+  if (code.length > ctx.quota("FunctionCodeBytes")) {
+    throw new AwsError("FunctionSizeLimitExceeded", `The function code is larger than the maximum allowed size (${ctx.quota("FunctionCodeBytes")} bytes).`, 413);
+  }
+  const arns = (config.KeyValueStoreAssociations?.Items ?? []).map((a) => a.KeyValueStoreARN ?? "");
+  if (config.KeyValueStoreAssociations && (config.KeyValueStoreAssociations.Quantity ?? 0) !== arns.length) {
+    throw new AwsError("InvalidArgument", "The value of Quantity and the size of Items don't match.");
+  }
+  if (arns.length && runtime !== "cloudfront-js-2.0") throw new AwsError("InvalidArgument", "Key value stores can be associated only with cloudfront-js-2.0 functions.");
+  if (arns.length > 1) throw new AwsError("InvalidArgument", "A function can be associated with at most one key value store.");
+  for (const arn of arns) {
+    if (!(await findKeyValueStoreByArn(tx, ctx.account, arn))) throw new AwsError("InvalidArgument", `The key value store ${arn} does not exist.`);
+  }
+  return { Code: Buffer.from(code).toString("base64"), Comment: config.Comment, Runtime: runtime, KeyValueStoreARNs: arns, LastModifiedTime: ctx.now.toISOString() };
+}
+
+/** A function's references: the key value stores either stage uses. */
+const kvsRefs = (r: FunctionRecord) => [...new Set([...r.Development.KeyValueStoreARNs, ...(r.Live?.KeyValueStoreARNs ?? [])])].map((a) => ref("key-value-store", a.split("/").pop()!));
+
+export const CreateFunction: Handler<CreateFunctionRequest, CreateFunctionResult> = async (input, ctx) => {
+  if (!input.Name || !NAME.test(input.Name)) throw new AwsError("InvalidArgument", "The function Name must be 1 to 64 characters: letters, digits, hyphens and underscores.");
+  const tags = validTags(input.Tags);
+  return ctx.transaction(async (tx) => {
+    const stage = await validStage(tx, ctx, input.FunctionConfig, input.FunctionCode);
+    if (await tx.get(TABLE, key(ctx.account, input.Name!))) throw new AwsError("FunctionAlreadyExists", `A function with the name ${input.Name} already exists.`, 409);
+    if ((await tx.count(TABLE, `${ctx.account}/`)) >= ctx.quota("FunctionsPerAccount")) {
+      throw new AwsError("TooManyFunctions", "You have reached the maximum number of CloudFront functions for this AWS account.", 400);
+    }
+    const record: FunctionRecord = { Name: input.Name!, CreatedTime: ctx.now.toISOString(), Development: { ...stage, ETag: newETag() } };
+    await tx.put(TABLE, key(ctx.account, record.Name), record);
+    await setReferences(tx, ctx.account, `function:${record.Name}`, [], kvsRefs(record));
+    await initTags(tx, ctx, FUNCTION, record.Name, tags);
+    const arn = arnOf(ctx.account, FUNCTION, record.Name);
+    return { FunctionSummary: await summaryOf(tx, ctx, record, "DEVELOPMENT"), Location: resourceUrl("function", arn), ETag: record.Development.ETag };
+  });
+};
+
+export const DescribeFunction: Handler<DescribeFunctionRequest, DescribeFunctionResult> = (input, ctx) =>
+  ctx.transaction(async (tx) => {
+    const r = await requireFunction(tx, ctx.account, input.Name);
+    const [s, stage] = stageOf(r, input.Stage);
+    return { FunctionSummary: await summaryOf(tx, ctx, r, stage), ETag: s.ETag };
+  });
+
+export const GetFunction: Handler<GetFunctionRequest, GetFunctionResult> = (input, ctx) =>
+  ctx.transaction(async (tx) => {
+    const r = await requireFunction(tx, ctx.account, input.Name);
+    const [s] = stageOf(r, input.Stage);
+    return { FunctionCode: Buffer.from(s.Code, "base64"), ETag: s.ETag, ContentType: "application/octet-stream" };
+  });
+
+export const UpdateFunction: Handler<UpdateFunctionRequest, UpdateFunctionResult> = (input, ctx) =>
+  ctx.transaction(async (tx) => {
+    const r = await requireFunction(tx, ctx.account, input.Name);
+    checkIfMatch(r.Development, input.IfMatch);
+    const stage = await validStage(tx, ctx, input.FunctionConfig, input.FunctionCode);
+    const updated: FunctionRecord = { ...r, Development: { ...stage, ETag: newETag() } };
+    await tx.put(TABLE, key(ctx.account, r.Name), updated);
+    await setReferences(tx, ctx.account, `function:${r.Name}`, kvsRefs(r), kvsRefs(updated));
+    // The model reads this ETag from a header spelled `ETtag`; the codec writes it there.
+    return { FunctionSummary: await summaryOf(tx, ctx, updated, "DEVELOPMENT"), ETag: updated.Development.ETag };
+  });
+
+/** Copies DEVELOPMENT to LIVE; publishing an unchanged DEVELOPMENT again is allowed. */
+export const PublishFunction: Handler<PublishFunctionRequest, PublishFunctionResult> = (input, ctx) =>
+  ctx.transaction(async (tx) => {
+    const r = await requireFunction(tx, ctx.account, input.Name);
+    checkIfMatch(r.Development, input.IfMatch);
+    const updated: FunctionRecord = { ...r, Live: { ...r.Development, ETag: newETag(), LastModifiedTime: ctx.now.toISOString() } };
+    await tx.put(TABLE, key(ctx.account, r.Name), updated);
+    await setReferences(tx, ctx.account, `function:${r.Name}`, kvsRefs(r), kvsRefs(updated));
+    return { FunctionSummary: await summaryOf(tx, ctx, updated, "LIVE") };
+  });
+
+export const DeleteFunction: Handler<DeleteFunctionRequest, Record<string, never>> = (input, ctx) =>
+  ctx.transaction(async (tx) => {
+    const r = await requireFunction(tx, ctx.account, input.Name);
+    checkIfMatch(r.Development, input.IfMatch);
+    await refuseInUse(tx, ctx.account, "function", r.Name);
+    await tx.delete(TABLE, key(ctx.account, r.Name));
+    await setReferences(tx, ctx.account, `function:${r.Name}`, kvsRefs(r), []);
+    await dropTags(tx, ctx.account, FUNCTION, r.Name);
+    return {};
+  });
+
+/** Stage=LIVE lists only published functions, with their LIVE summary. */
+export const ListFunctions: Handler<ListFunctionsRequest, ListFunctionsResult> = async (input, ctx) => {
+  const maxItems = maxItemsOf(input.MaxItems);
+  const stage = oneOf(input.Stage ?? "DEVELOPMENT", ["DEVELOPMENT", "LIVE"], "Stage");
+  return ctx.transaction(async (tx) => {
+    const rows: FunctionRecord[] = [];
+    let marker = input.Marker;
+    let nextMarker: string | undefined;
+    // LIVE filters rows; keep scanning until the page is full or the table ends.
+    for (;;) {
+      const page = await listPage<FunctionRecord>(tx, TABLE, ctx.account, marker, maxItems);
+      for (const r of page.items) {
+        if (stage === "LIVE" && !r.Live) continue;
+        if (rows.length === maxItems) break;
+        rows.push(r);
+      }
+      if (rows.length === maxItems) {
+        const more = await listPage<FunctionRecord>(tx, TABLE, ctx.account, rows[rows.length - 1].Name, 1000);
+        if (more.items.some((r) => stage !== "LIVE" || r.Live)) nextMarker = rows[rows.length - 1].Name;
+        break;
+      }
+      if (!page.nextMarker) break;
+      marker = page.nextMarker;
+    }
+    const summaries: FunctionSummary[] = [];
+    for (const r of rows) summaries.push(await summaryOf(tx, ctx, r, stage));
+    return { FunctionList: shortList(maxItems, { items: summaries, nextMarker }, (s) => s) };
+  });
+};
+
+/** Runs the stage's code on the event (functionRuntime.ts); a failing function is a 200 with FunctionErrorMessage. */
+export const TestFunction: Handler<TestFunctionRequest, TestFunctionResult> = async (input, ctx) => {
+  const { record, stage, summary } = await ctx.transaction(async (tx) => {
+    const r = await requireFunction(tx, ctx.account, input.Name);
+    const [s, which] = stageOf(r, input.Stage);
+    checkIfMatch(s, input.IfMatch);
+    return { record: r, stage: s, summary: await summaryOf(tx, ctx, r, which) };
+  });
+  const event = Buffer.from(input.EventObject ?? new Uint8Array()).toString("utf8");
+  if (event.length > 40960) throw new AwsError("InvalidArgument", "The EventObject cannot be larger than 40960 bytes.");
+  try {
+    const parsed = JSON.parse(event);
+    if (!parsed || typeof parsed !== "object") throw new Error();
+  } catch {
+    throw new AwsError("InvalidArgument", "The EventObject is not valid JSON.");
+  }
+  void record;
+  const run = await runFunction(Buffer.from(stage.Code, "base64").toString("utf8"), event, stage.Runtime);
+  return {
+    TestResult: {
+      FunctionSummary: summary,
+      ComputeUtilization: run.utilization,
+      FunctionExecutionLogs: run.logs,
+      ...(run.error ? { FunctionErrorMessage: run.error } : { FunctionOutput: run.output }),
+    },
+  };
+};
+
+/** A LIVE function of the account, for distribution associations. */
+export async function publishedFunction(tx: Transaction, account: string, arn: string): Promise<FunctionRecord | undefined> {
+  const m = /^arn:aws:cloudfront::(\d{12}):function\/([a-zA-Z0-9-_]{1,64})$/.exec(arn);
+  if (!m || m[1] !== account) return undefined;
+  const r = await findFunction(tx, account, m[2]);
+  return r?.Live ? r : undefined;
+}
