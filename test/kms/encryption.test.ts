@@ -59,7 +59,8 @@ describe("KMS Encrypt / Decrypt (symmetric)", () => {
       new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob, EncryptionContext: { "aws-crypto-public-key": "A".repeat(120), purpose: "test" } }),
     );
     assert.equal(Buffer.from(dec.Plaintext!).toString(), "ctx");
-    for (const other of [undefined, {}, { purpose: "test" }, { ...context, extra: "1" }, { ...context, purpose: "Test" }]) {
+    const others: Array<Record<string, string> | undefined> = [undefined, {}, { purpose: "test" }, { ...context, extra: "1" }, { ...context, purpose: "Test" }];
+    for (const other of others) {
       await refusal(kms, () => kms.send(new DecryptCommand({ CiphertextBlob: enc.CiphertextBlob, EncryptionContext: other })), "InvalidCiphertextException", {
         message: "",
         keyId: key.KeyId,

@@ -7,6 +7,7 @@ import {
   GenerateMacCommand,
   GetPublicKeyCommand,
   type KeySpec,
+  type MacAlgorithmSpec,
   SignCommand,
   type SigningAlgorithmSpec,
   VerifyCommand,
@@ -115,7 +116,7 @@ describe("KMS GenerateMac / VerifyMac", () => {
     it(`HMAC_${size}: the same MAC every time, verified by VerifyMac`, async () => {
       const kms = client();
       const key = await createKey(kms, { KeySpec: `HMAC_${size}` as KeySpec, KeyUsage: "GENERATE_VERIFY_MAC" });
-      const alg = `HMAC_SHA_${size}` as const;
+      const alg = `HMAC_SHA_${size}` as MacAlgorithmSpec;
       const a = await kms.send(new GenerateMacCommand({ KeyId: key.KeyId, Message: bytes("mac me"), MacAlgorithm: alg }));
       const b = await kms.send(new GenerateMacCommand({ KeyId: key.KeyId, Message: bytes("mac me"), MacAlgorithm: alg }));
       assert.deepEqual(a.Mac, b.Mac);
