@@ -21,7 +21,7 @@ const SECRET_QUERY = new Set(["x-amz-signature", "x-amz-security-token", "token"
  * Members whose value is a secret, in any protocol (compared in lower case): access key
  * secrets and session tokens (IAM CreateAccessKey, STS credentials), passwords (login
  * profiles, service-specific credentials), MFA seeds, identity-provider assertions and tokens,
- * private keys and KMS plaintext key material.
+ * private keys, KMS plaintext key material and derived shared secrets.
  */
 const SECRET_MEMBERS = new Set(
   [
@@ -40,6 +40,9 @@ const SECRET_MEMBERS = new Set(
     "WebIdentityToken",
     "PrivateKey",
     "Plaintext",
+    "PrivateKeyPlaintext",
+    "SharedSecret",
+    "ServiceCredentialSecret",
     "ClientSecret",
     "ProviderToken",
   ].map((m) => m.toLowerCase()),
