@@ -57,3 +57,26 @@ export async function refusal(
 }
 
 export const bytes = (text: string) => new TextEncoder().encode(text);
+
+/**
+ * Moves a key's stored instants `ms` into the past through a state snapshot round trip (time is
+ * data: this is what a clock `ms` later would see), and checks the snapshot keeps everything else.
+ */
+export async function ageKey(server: () => RunningServer, keyId: string, ms: number) {
+  const endpoint = server().endpoint;
+  const state = await (await fetch(`${endpoint}/_nubis/state`)).json();
+  const rows: Array<[string, Record<string, unknown>]> = state.tables["kms.keys"];
+  let found = 0;
+  for (const [key, value] of rows) {
+    if (!key.endsWith(`/${keyId}`)) continue;
+    found++;
+    for (const field of ["CreationDate", "DeletionDate", "ValidTo"]) if (typeof value[field] === "number") value[field] = (value[field] as number) - ms;
+    const rotation = value.Rotation as { Anchor: number } | undefined;
+    if (rotation) rotation.Anchor -= ms;
+  }
+  assert.ok(found, `key ${keyId} not in the state`);
+  const res = await fetch(`${endpoint}/_nubis/state`, { method: "POST", body: JSON.stringify(state), headers: { "content-type": "application/json" } });
+  assert.equal(res.status, 200, await res.text());
+}
+
+export const DAY = 24 * 60 * 60 * 1000;
