@@ -64,6 +64,8 @@ import {
   PutRolePolicy,
 } from "./rolePolicies.js";
 import { ListEntitiesForPolicy } from "./policyUsage.js";
+import { CreatePolicyVersion, DeletePolicyVersion, GetPolicyVersion, ListPolicyVersions, SetDefaultPolicyVersion } from "./policyVersions.js";
+import { CreateServiceLinkedRole, DeleteServiceLinkedRole, GetServiceLinkedRoleDeletionStatus } from "./serviceLinkedRoles.js";
 import {
   AddRoleToInstanceProfile,
   CreateInstanceProfile,
@@ -172,6 +174,14 @@ export const iam: ServiceDefinition = {
     UntagPolicy,
     ListPolicyTags,
     ListEntitiesForPolicy,
+    CreatePolicyVersion,
+    GetPolicyVersion,
+    ListPolicyVersions,
+    DeletePolicyVersion,
+    SetDefaultPolicyVersion,
+    CreateServiceLinkedRole,
+    DeleteServiceLinkedRole,
+    GetServiceLinkedRoleDeletionStatus,
     CreateInstanceProfile,
     GetInstanceProfile,
     ListInstanceProfiles,
