@@ -101,3 +101,27 @@ export const refusal =
     assert.deepEqual(await state(), before, "state unchanged after the failed call");
     return error;
   };
+
+/** A minimal DistributionConfig (the AWS CLI's own shape), with `extra` merged over it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function distributionConfig(extra: Record<string, any> = {}, behaviour: Record<string, any> = {}): any {
+  return {
+    CallerReference: unique("dist"),
+    Origins: { Quantity: 1, Items: [{ Id: "origin1", DomainName: "bucket.s3.amazonaws.com", S3OriginConfig: { OriginAccessIdentity: "" } }] },
+    DefaultCacheBehavior: {
+      TargetOriginId: "origin1",
+      ViewerProtocolPolicy: "allow-all",
+      ForwardedValues: { QueryString: false, Cookies: { Forward: "none" } },
+      TrustedSigners: { Enabled: false, Quantity: 0 },
+      MinTTL: 0,
+      ...behaviour,
+    },
+    Comment: "",
+    Enabled: true,
+    ...extra,
+  };
+}
+
+export const DISTRIBUTION_ID = /^E[A-Z0-9]{13}$/;
+export const DISTRIBUTION_DOMAIN = /^d[a-z0-9]{13}\.cloudfront\.net$/;
+export const MANAGED_CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";

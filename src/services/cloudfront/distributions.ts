@@ -233,6 +233,7 @@ export const DeleteDistribution: Handler<DeleteDistributionRequest, Record<strin
     await setReferences(tx, ctx.account, r.Id, r.Refs, []);
     await dropInvalidations(tx, ctx.account, r.Id);
     await dropTags(tx, ctx.account, DISTRIBUTION, r.Id);
+    await tx.delete("cloudfront.monitoringSubscriptions", key(ctx.account, r.Id));
     return {};
   });
 
@@ -274,9 +275,10 @@ export async function distributionsUsing(tx: Transaction, ctx: RequestContext, k
   return fullList(marker, maxItems, { items: records, nextMarker: page.nextMarker }, (r) => summaryOf(r, ctx));
 }
 
-const byPolicy = (which: "cache" | "originRequest" | "responseHeaders", kind: RefKind): Handler => async (input: { Id?: string; CachePolicyId?: string; ResponseHeadersPolicyId?: string; Marker?: string; MaxItems?: number }, ctx) => {
+type ByPolicyInput = { CachePolicyId?: string; OriginRequestPolicyId?: string; ResponseHeadersPolicyId?: string; Marker?: string; MaxItems?: number };
+const byPolicy = (which: "cache" | "originRequest" | "responseHeaders", kind: RefKind): Handler => async (input: ByPolicyInput, ctx) => {
   const maxItems = maxItemsOf(input.MaxItems);
-  const id = input.CachePolicyId ?? input.Id ?? input.ResponseHeadersPolicyId;
+  const id = input.CachePolicyId ?? input.OriginRequestPolicyId ?? input.ResponseHeadersPolicyId;
   return ctx.transaction(async (tx) => {
     await requirePolicy(tx, which, ctx.account, id);
     return { DistributionIdList: await distributionIdsUsing(tx, ctx, kind, id!, input.Marker, maxItems) };

@@ -50,6 +50,7 @@ import { policyHandlers } from "./policies.js";
 import * as functions from "./functions.js";
 import * as keyValueStores from "./keyValueStores.js";
 import * as tenants from "./tenants.js";
+import * as monitoring from "./monitoringSubscriptions.js";
 
 /** Invalidations of a distribution and of a tenant share one module; each target names its own not-found. */
 const invalidations = invalidationHandlers(
@@ -149,6 +150,7 @@ export const cloudfront: ServiceDefinition = {
     ...handlersOf(functions),
     ...handlersOf(keyValueStores),
     ...handlersOf(tenants),
+    ...handlersOf(monitoring),
   },
   authorization,
   resources: () => import("./consoleResources.js").then((m) => m.resources),
