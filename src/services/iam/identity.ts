@@ -2,8 +2,9 @@ import type { PolicySource } from "../../core/auth/policy.js";
 import type { Credential, IdentitySource, Principal } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import { recordKeyUse, resolveAccessKey } from "./accessKeys.js";
-import { type AccessKeyRecord, type Attachment, childKey, type InlinePolicy, type Membership, T } from "./model.js";
+import { type AccessKeyRecord, type Attachment, childKey, type InlinePolicy, type Membership, nameKey, T, type UserRecord } from "./model.js";
 import { findPolicy } from "./policies.js";
+import { findRole } from "./roles.js";
 import { parseIdentityPolicy } from "./policyDocument.js";
 
 /**
@@ -59,6 +60,21 @@ export async function userPolicies(tx: Transaction, account: string, userId: str
   return sources;
 }
 
+/** The role of an assumed-role session, if it still exists as the same role (a role recreated under its name is another). */
+async function sessionRole(tx: Transaction, principal: Principal) {
+  const source = principal.session;
+  if (!source) return undefined;
+  const role = await findRole(tx, principal.account, source.sourceArn);
+  return role?.RoleId === source.sourceId ? role : undefined;
+}
+
+/** A user principal's record, read by its name (the principal carries both). */
+async function userById(tx: Transaction, principal: Principal): Promise<UserRecord | undefined> {
+  if (!principal.userName) return undefined;
+  const user = await tx.get<UserRecord>(T.users, nameKey(principal.account, principal.userName));
+  return user?.UserId === principal.userId ? user : undefined;
+}
+
 export const identity: IdentitySource = {
   async accessKey(tx, accessKeyId): Promise<Credential | undefined> {
     const key = await tx.get<AccessKeyRecord>(T.accessKeyIndex, accessKeyId);
@@ -72,7 +88,25 @@ export const identity: IdentitySource = {
     // A federated user (GetFederationToken) has the policies of the user that asked, capped by its session policies.
     const source = principal.session;
     if (principal.type === "federated-user" && source?.sourceId.startsWith("AIDA")) return userPolicies(tx, principal.account, source.sourceId);
+    if (principal.type === "assumed-role" && source) {
+      const role = await sessionRole(tx, principal);
+      if (!role) return [];
+      return [
+        ...role.inlinePolicies.map((p) => policySource(p.PolicyName, "role", p.PolicyDocument)),
+        ...role.attachedPolicies.map((a) => policySource(a.PolicyArn, "managed", a.PolicyDocument)),
+      ];
+    }
     return [];
+  },
+
+  /** The boundary of a user, or of the session's role. */
+  async boundary(tx, principal: Principal) {
+    let arn: string | undefined;
+    if (principal.type === "user") arn = (await userById(tx, principal))?.PermissionsBoundary;
+    else if (principal.type === "assumed-role") arn = (await sessionRole(tx, principal))?.PermissionsBoundary;
+    if (!arn) return undefined;
+    const policy = await findPolicy(tx, principal.account, arn);
+    return policy && policySource(policy.Arn, "boundary", policy.PolicyDocument);
   },
 
   used: recordKeyUse,

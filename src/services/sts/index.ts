@@ -1,4 +1,5 @@
 import type { ServiceDefinition } from "../../core/service.js";
+import { AssumeRole } from "./assumeRole.js";
 import { authorization } from "./authorization.js";
 import { DecodeAuthorizationMessage, GetAccessKeyInfo, GetCallerIdentity } from "./identityInfo.js";
 import { identity } from "./sessions.js";
@@ -22,6 +23,6 @@ export const sts: ServiceDefinition = {
   identity,
   // Web identity and SAML callers have no AWS credentials yet (iam-sts §13.3).
   unsignedOperations: ["AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"],
-  handlers: { GetCallerIdentity, GetSessionToken, GetFederationToken, GetAccessKeyInfo, DecodeAuthorizationMessage },
+  handlers: { AssumeRole, GetCallerIdentity, GetSessionToken, GetFederationToken, GetAccessKeyInfo, DecodeAuthorizationMessage },
   authorization,
 };

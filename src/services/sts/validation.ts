@@ -1,6 +1,8 @@
 import { AwsError } from "../../core/errors.js";
 import { Validator } from "../../core/validation.js";
 
+export type { Validator };
+
 /** STS's input constraints (botocore sts/2011-06-15), in AWS's "N validation errors detected" form. */
 
 export const stsValidator = () => new Validator("ValidationError");
