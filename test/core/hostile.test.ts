@@ -183,3 +183,17 @@ describe("limits and routing", () => {
     assert.equal(await res.text(), "");
   });
 });
+
+describe("work bounded by the page", () => {
+  it("SimulateCustomPolicy with 2,000 actions × 2,000 resources evaluates only the page it answers", async () => {
+    const actions = Array.from({ length: 2000 }, (_, i) => `&ActionNames.member.${i + 1}=iam:Get${i}`).join("");
+    const resources = Array.from({ length: 2000 }, (_, i) => `&ResourceArns.member.${i + 1}=arn:aws:iam::000000000000:user/u${i}`).join("");
+    const policy = encodeURIComponent(JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "iam:*", Resource: "*" }] }));
+    const [res, ms] = await cpuMs(() => query(`Action=SimulateCustomPolicy&Version=2010-05-08&PolicyInputList.member.1=${policy}&MaxItems=100${actions}${resources}`));
+    const body = await res.text();
+    assert.equal(res.status, 200, body.slice(0, 300));
+    assert.equal((body.match(/<EvalActionName>/g) ?? []).length, 100);
+    assert.match(body, /<IsTruncated>true<\/IsTruncated>/);
+    assert.ok(ms < 1000, `CPU ${ms} ms`);
+  });
+});
