@@ -1,22 +1,38 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
+  CreateInstanceProfileCommand,
+  CreatePolicyCommand,
+  CreateRoleCommand,
   CreateUserCommand,
+  GetInstanceProfileCommand,
+  GetPolicyCommand,
+  GetRoleCommand,
   GetUserCommand,
   type IAMClient,
+  ListInstanceProfileTagsCommand,
+  ListPolicyTagsCommand,
+  ListRoleTagsCommand,
   ListUserTagsCommand,
+  TagInstanceProfileCommand,
+  TagPolicyCommand,
+  TagRoleCommand,
   TagUserCommand,
+  UntagInstanceProfileCommand,
+  UntagPolicyCommand,
+  UntagRoleCommand,
   UntagUserCommand,
 } from "@aws-sdk/client-iam";
 import { useServer } from "../harness.js";
-import { expectError, iamClient, unique, validation } from "./helpers.js";
+import { ACCOUNT, expectError, iamClient, policyDoc, unique, validation } from "./helpers.js";
+import { trust } from "./roleFixtures.js";
 
 const server = useServer();
 let client: IAMClient | undefined;
 const iam = () => (client ??= iamClient(server().endpoint));
 
 /** One taggable kind as the tests drive it: create, tag, untag, list, and read its tags back. */
-export interface Kind {
+interface Kind {
   name: string;
   create(tags?: Array<{ Key: string; Value: string }>): Promise<string>;
   tag(id: string, tags: Array<{ Key: string; Value: string }>): Promise<unknown>;
@@ -27,7 +43,7 @@ export interface Kind {
   missing: { id: string; code: string; message: string };
 }
 
-export const userKind = (iam: () => IAMClient): Kind => ({
+const userKind = (iam: () => IAMClient): Kind => ({
   name: "user",
   create: async (Tags) => {
     const name = unique("tagged");
@@ -42,7 +58,7 @@ export const userKind = (iam: () => IAMClient): Kind => ({
 });
 
 /** The rules of §6, the same for every kind. */
-export function tagRules(kind: () => Kind) {
+function tagRules(kind: () => Kind) {
   describe(`tags of a ${kind().name}`, () => {
     it("tags, overwrites a key in any case keeping the newest case, lists sorted by key", async () => {
       const id = await kind().create([{ Key: "team", Value: "a" }]);
@@ -116,4 +132,53 @@ export function tagRules(kind: () => Kind) {
   });
 }
 
+const roleKind = (): Kind => ({
+  name: "role",
+  create: async (Tags) => {
+    const name = unique("taggedRole");
+    await iam().send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: trust(), Tags }));
+    return name;
+  },
+  tag: (id, Tags) => iam().send(new TagRoleCommand({ RoleName: id, Tags })),
+  untag: (id, TagKeys) => iam().send(new UntagRoleCommand({ RoleName: id, TagKeys })),
+  list: (id, Marker, MaxItems) => iam().send(new ListRoleTagsCommand({ RoleName: id, Marker, MaxItems })),
+  read: async (id) => (await iam().send(new GetRoleCommand({ RoleName: id }))).Role!.Tags,
+  missing: { id: "nobody", code: "NoSuchEntity", message: "The role with name nobody cannot be found." },
+});
+
+/** GetPolicy always carries Tags (an empty list when none): read maps [] to undefined like the others. */
+const policyKind = (): Kind => ({
+  name: "policy",
+  create: async (Tags) => (await iam().send(new CreatePolicyCommand({ PolicyName: unique("taggedPolicy"), PolicyDocument: policyDoc(), Tags }))).Policy!.Arn!,
+  tag: (id, Tags) => iam().send(new TagPolicyCommand({ PolicyArn: id, Tags })),
+  untag: (id, TagKeys) => iam().send(new UntagPolicyCommand({ PolicyArn: id, TagKeys })),
+  list: (id, Marker, MaxItems) => iam().send(new ListPolicyTagsCommand({ PolicyArn: id, Marker, MaxItems })),
+  read: async (id) => {
+    const tags = (await iam().send(new GetPolicyCommand({ PolicyArn: id }))).Policy!.Tags!;
+    return tags.length ? tags : undefined;
+  },
+  missing: {
+    id: `arn:aws:iam::${ACCOUNT}:policy/nobody`,
+    code: "NoSuchEntity",
+    message: `Policy arn:aws:iam::${ACCOUNT}:policy/nobody does not exist or is not attachable.`,
+  },
+});
+
+const profileKind = (): Kind => ({
+  name: "instance profile",
+  create: async (Tags) => {
+    const name = unique("taggedProfile");
+    await iam().send(new CreateInstanceProfileCommand({ InstanceProfileName: name, Tags }));
+    return name;
+  },
+  tag: (id, Tags) => iam().send(new TagInstanceProfileCommand({ InstanceProfileName: id, Tags })),
+  untag: (id, TagKeys) => iam().send(new UntagInstanceProfileCommand({ InstanceProfileName: id, TagKeys })),
+  list: (id, Marker, MaxItems) => iam().send(new ListInstanceProfileTagsCommand({ InstanceProfileName: id, Marker, MaxItems })),
+  read: async (id) => (await iam().send(new GetInstanceProfileCommand({ InstanceProfileName: id }))).InstanceProfile!.Tags,
+  missing: { id: "nobody", code: "NoSuchEntity", message: "Instance Profile nobody cannot be found." },
+});
+
 tagRules(() => userKind(iam));
+tagRules(roleKind);
+tagRules(policyKind);
+tagRules(profileKind);
