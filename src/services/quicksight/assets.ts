@@ -105,7 +105,7 @@ export async function saveNew(tx: Transaction, ctx: RequestContext, kind: AssetK
   for (const folder of folderArns ?? []) await addFolderMember(tx, ctx, folder, kind.memberType!, record.Id, record.Arn);
 }
 
-export const save = (tx: Transaction, ctx: RequestContext, kind: AssetKind, record: AssetRecord) => tx.put(kind.table, assetKey(ctx, record.Id), record);
+export const save = <R extends AssetRecord>(tx: Transaction, ctx: RequestContext, kind: AssetKind, record: R) => tx.put(kind.table, assetKey(ctx, record.Id), record);
 
 /** Deletes an asset with its tags and permissions, and takes it out of every folder. */
 export async function removeAsset(tx: Transaction, ctx: RequestContext, kind: AssetKind, record: AssetRecord) {

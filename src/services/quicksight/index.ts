@@ -1,5 +1,11 @@
 import type { ServiceDefinition } from "../../core/service.js";
 import * as account from "./account.js";
+import * as analyses from "./analyses.js";
+import * as assignments from "./assignments.js";
+import * as dashboards from "./dashboards.js";
+import * as folders from "./folders.js";
+import * as templates from "./templates.js";
+import * as themes from "./themes.js";
 import * as dataSets from "./dataSets.js";
 import * as dataSources from "./dataSources.js";
 import { authorizationFor } from "./authorization.js";
@@ -16,7 +22,7 @@ const operations = (...modules: object[]) =>
 const handlers = {
   UpdateKeyRegistration,
   DescribeKeyRegistration,
-  ...operations(account, namespaces, users, groups, tags, dataSources, dataSets),
+  ...operations(account, namespaces, users, groups, assignments, tags, dataSources, dataSets, analyses, dashboards, templates, themes, folders),
 };
 
 export const quicksight: ServiceDefinition = {
