@@ -14,6 +14,8 @@ import {
   ScheduleKeyDeletion,
   UpdateKeyDescription,
 } from "./keys.js";
+import { DeleteImportedKeyMaterial, GetParametersForImport, ImportKeyMaterial } from "./imports.js";
+import { ReplicateKey, UpdatePrimaryRegion } from "./multiRegion.js";
 import { GetKeyPolicy, ListKeyPolicies, PutKeyPolicy } from "./policies.js";
 import { DisableKeyRotation, EnableKeyRotation, GetKeyRotationStatus, ListKeyRotations, RotateKeyOnDemand } from "./rotation.js";
 import { ListResourceTags, TagResource, UntagResource } from "./tags.js";
@@ -72,6 +74,11 @@ export const kms: ServiceDefinition = {
     ListRetirableGrants,
     RetireGrant,
     RevokeGrant,
+    ReplicateKey,
+    UpdatePrimaryRegion,
+    GetParametersForImport,
+    ImportKeyMaterial,
+    DeleteImportedKeyMaterial,
     Encrypt: crypto.Encrypt,
     Decrypt: crypto.Decrypt,
     ReEncrypt: crypto.ReEncrypt,
