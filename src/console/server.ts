@@ -176,7 +176,7 @@ class ConsoleApi {
             if (!row) break;
             const parts = row[0].split("/");
             const account = parts[0];
-            const region = def.global ? undefined : parts[1];
+            const region = def.global || kind.accountKeyed ? undefined : parts[1];
             const id = region ? `${account}/${region}` : account;
             const scope = found.get(id) ?? { account, region, services: new Set<string>() };
             scope.services.add(def.name);

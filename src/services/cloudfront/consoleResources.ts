@@ -1,7 +1,9 @@
 import { allPages, type RequestContext, type ResourceKind, type ResourceLink } from "../../core/service.js";
-import { GetAnycastIpList, ListAnycastIpLists } from "./anycastIpLists.js";
+import type { DistributionIdList, DistributionList } from "@aws-sdk/client-cloudfront";
+import { GetAnycastIpList, ListAnycastIpLists, ListDistributionsByAnycastIpListId } from "./anycastIpLists.js";
 import { GetConnectionGroup, ListConnectionGroups } from "./connectionGroups.js";
-import { GetKeyGroup, ListKeyGroups } from "./keyGroups.js";
+import { GetDistribution, ListDistributions } from "./distributions.js";
+import { GetKeyGroup, ListDistributionsByKeyGroup, ListKeyGroups } from "./keyGroups.js";
 import { T } from "./model.js";
 import { GetPublicKey, ListPublicKeys } from "./publicKeys.js";
 
@@ -15,6 +17,44 @@ const allKeyGroups = (ctx: RequestContext) =>
     const out = await ListKeyGroups({ Marker, MaxItems: 100 }, ctx);
     return { items: out.KeyGroupList?.Items, next: out.KeyGroupList?.NextMarker };
   });
+
+/** Distributions that hold a reference, from the service's own ListDistributionsBy… answer. */
+async function distributionsUsing(list: (Marker?: string) => Promise<{ items: string[] | undefined; next?: string }>, relation: string): Promise<ResourceLink[]> {
+  const ids = await allPages(list);
+  return ids.map((id): ResourceLink => ({ service: "cloudfront", kind: "distributions", id, direction: "referencedBy", relation }));
+}
+
+const idsOf = (list: DistributionIdList | DistributionList | undefined) => ({
+  items: list?.Items?.map((d) => (typeof d === "string" ? d : d.Id!)),
+  next: list?.IsTruncated ? list.NextMarker : undefined,
+});
+
+const distributions: ResourceKind = {
+  name: "distributions",
+  title: "Distributions",
+  table: "cloudfront.distributions",
+  columns: ["Id", "DomainName", "Status", "Enabled", "Comment", "LastModifiedTime"],
+  async list(ctx, Marker) {
+    const out = await ListDistributions({ Marker, MaxItems: PAGE }, ctx);
+    const list = out.DistributionList;
+    return {
+      rows: (list?.Items ?? []).map((d) => ({
+        id: d.Id!,
+        columns: { Id: d.Id, DomainName: d.DomainName, Status: d.Status, Enabled: d.Enabled, Comment: d.Comment, LastModifiedTime: date(d.LastModifiedTime) },
+      })),
+      next: list?.IsTruncated ? list.NextMarker : undefined,
+    };
+  },
+  get: (ctx, Id) => GetDistribution({ Id }, ctx),
+  async links(_ctx, _id, resource) {
+    const config = (resource as Awaited<ReturnType<typeof GetDistribution>>).Distribution?.DistributionConfig;
+    const behaviors = [config?.DefaultCacheBehavior, ...(config?.CacheBehaviors?.Items ?? [])];
+    const keyGroups = new Set(behaviors.flatMap((b) => b?.TrustedKeyGroups?.Items ?? []));
+    const links: ResourceLink[] = [...keyGroups].map((id) => ({ service: "cloudfront", kind: "keyGroups", id, direction: "references", relation: "trusted key group" }));
+    if (config?.AnycastIpListId) links.push({ service: "cloudfront", kind: "anycastIpLists", id: config.AnycastIpListId, direction: "references", relation: "anycast IP list" });
+    return links;
+  },
+};
 
 const publicKeys: ResourceKind = {
   name: "publicKeys",
@@ -60,7 +100,8 @@ const keyGroups: ResourceKind = {
       const key = await GetPublicKey({ Id: keyId }, ctx).catch(() => undefined);
       links.push({ service: "cloudfront", kind: "publicKeys", id: keyId, label: key?.PublicKey?.PublicKeyConfig?.Name, direction: "references", relation: "public key" });
     }
-    return links;
+    const KeyGroupId = (resource as Awaited<ReturnType<typeof GetKeyGroup>>).KeyGroup!.Id!;
+    return [...links, ...(await distributionsUsing(async (Marker) => idsOf((await ListDistributionsByKeyGroup({ KeyGroupId, Marker, MaxItems: 100 }, ctx)).DistributionIdList), "distribution"))];
   },
 };
 
@@ -107,8 +148,11 @@ const anycastIpLists: ResourceKind = {
       const out = await ListConnectionGroups({ Marker, MaxItems: 100, AssociationFilter: { AnycastIpListId } }, ctx);
       return { items: out.ConnectionGroups, next: out.NextMarker };
     });
-    return groups.map((g): ResourceLink => ({ service: "cloudfront", kind: "connectionGroups", id: g.Id!, label: g.Name, direction: "referencedBy", relation: "connection group" }));
+    return [
+      ...groups.map((g): ResourceLink => ({ service: "cloudfront", kind: "connectionGroups", id: g.Id!, label: g.Name, direction: "referencedBy", relation: "connection group" })),
+      ...(await distributionsUsing(async (Marker) => idsOf((await ListDistributionsByAnycastIpListId({ AnycastIpListId, Marker, MaxItems: 100 }, ctx)).DistributionList), "distribution")),
+    ];
   },
 };
 
-export const resources: ResourceKind[] = [publicKeys, keyGroups, connectionGroups, anycastIpLists];
+export const resources: ResourceKind[] = [distributions, publicKeys, keyGroups, connectionGroups, anycastIpLists];

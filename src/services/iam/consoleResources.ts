@@ -1,12 +1,19 @@
-import type { AccessKeyMetadata, AttachedPolicy, Group, Policy, User } from "@aws-sdk/client-iam";
+import type { AccessKeyMetadata, AttachedPolicy, Group, InstanceProfile, Policy, Role, ServerCertificateMetadata, User } from "@aws-sdk/client-iam";
 import { AwsError } from "../../core/errors.js";
 import { allPages, type RequestContext, type ResourceKind, type ResourceLink } from "../../core/service.js";
 import { ListAccessKeys } from "./accessKeys.js";
 import { ListAttachedGroupPolicies } from "./groupPolicies.js";
 import { GetGroup, ListGroups } from "./groups.js";
+import { GetInstanceProfile, ListInstanceProfiles, ListInstanceProfilesForRole } from "./instanceProfiles.js";
 import { ListGroupsForUser } from "./membership.js";
 import { T } from "./model.js";
+import { GetOpenIDConnectProvider, ListOpenIDConnectProviders } from "./oidcProviders.js";
 import { GetPolicy, ListPolicies } from "./policies.js";
+import { ListEntitiesForPolicy } from "./policyUsage.js";
+import { ListAttachedRolePolicies } from "./rolePolicies.js";
+import { GetRole, ListRoles } from "./roles.js";
+import { GetSAMLProvider, ListSAMLProviders } from "./samlProviders.js";
+import { GetServerCertificate, ListServerCertificates } from "./serverCertificates.js";
 import { ListAttachedUserPolicies } from "./userPolicies.js";
 import { GetUser, ListUsers } from "./users.js";
 
@@ -111,6 +118,113 @@ const policies: ResourceKind = {
     };
   },
   get: (ctx, PolicyArn) => GetPolicy({ PolicyArn }, ctx),
+  async links(ctx, PolicyArn) {
+    const links: ResourceLink[] = [];
+    let Marker: string | undefined;
+    do {
+      const out = await ListEntitiesForPolicy({ PolicyArn, Marker }, ctx);
+      const via = (kind: string, name: string | undefined): ResourceLink => ({ service: "iam", kind, id: name!, direction: "referencedBy", relation: "attached to" });
+      links.push(...(out.PolicyUsers ?? []).map((u) => via("users", u.UserName)));
+      links.push(...(out.PolicyGroups ?? []).map((g) => via("groups", g.GroupName)));
+      links.push(...(out.PolicyRoles ?? []).map((r) => via("roles", r.RoleName)));
+      Marker = out.Marker;
+    } while (Marker && links.length < 1000);
+    return links;
+  },
+};
+
+const roles: ResourceKind = {
+  name: "roles",
+  title: "Roles",
+  table: T.roles,
+  columns: ["RoleName", "RoleId", "Path", "Description", "CreateDate"],
+  async list(ctx, Marker) {
+    const out = await ListRoles({ Marker, MaxItems: PAGE }, ctx);
+    return {
+      rows: (out.Roles ?? []).map((r: Role) => ({ id: r.RoleName!, columns: { RoleName: r.RoleName, RoleId: r.RoleId, Path: r.Path, Description: r.Description, CreateDate: date(r.CreateDate) } })),
+      next: out.Marker,
+    };
+  },
+  get: (ctx, RoleName) => GetRole({ RoleName }, ctx),
+  async links(ctx, RoleName) {
+    const attached = await allPages(async (Marker) => {
+      const out = await ListAttachedRolePolicies({ RoleName, Marker }, ctx);
+      return page((out as { AttachedPolicies?: AttachedPolicy[] }).AttachedPolicies, out as { Marker?: string });
+    });
+    const profiles = await allPages(async (Marker) => {
+      const out = await ListInstanceProfilesForRole({ RoleName, Marker }, ctx);
+      return page(out.InstanceProfiles, out);
+    });
+    return [
+      ...attached.map((p) => policyLink(p, "references")),
+      ...profiles.map((p: InstanceProfile): ResourceLink => ({ service: "iam", kind: "instanceProfiles", id: p.InstanceProfileName!, direction: "referencedBy", relation: "instance profile" })),
+    ];
+  },
+};
+
+const instanceProfiles: ResourceKind = {
+  name: "instanceProfiles",
+  title: "Instance profiles",
+  table: T.instanceProfiles,
+  columns: ["InstanceProfileName", "InstanceProfileId", "Path", "Roles", "CreateDate"],
+  async list(ctx, Marker) {
+    const out = await ListInstanceProfiles({ Marker, MaxItems: PAGE }, ctx);
+    return {
+      rows: (out.InstanceProfiles ?? []).map((p: InstanceProfile) => ({
+        id: p.InstanceProfileName!,
+        columns: { InstanceProfileName: p.InstanceProfileName, InstanceProfileId: p.InstanceProfileId, Path: p.Path, Roles: (p.Roles ?? []).map((r) => r.RoleName).join(", "), CreateDate: date(p.CreateDate) },
+      })),
+      next: out.Marker,
+    };
+  },
+  get: (ctx, InstanceProfileName) => GetInstanceProfile({ InstanceProfileName }, ctx),
+  async links(_ctx, _name, resource) {
+    const roles = (resource as Awaited<ReturnType<typeof GetInstanceProfile>>).InstanceProfile?.Roles ?? [];
+    return roles.map((r): ResourceLink => ({ service: "iam", kind: "roles", id: r.RoleName!, direction: "references", relation: "role" }));
+  },
+};
+
+/** Identity providers are few and not paged by IAM: one page. The id is the ARN. */
+const oidcProviders: ResourceKind = {
+  name: "oidcProviders",
+  title: "OpenID Connect providers",
+  table: T.oidcProviders,
+  columns: ["Arn"],
+  async list(ctx) {
+    const out = await ListOpenIDConnectProviders({}, ctx);
+    return { rows: (out.OpenIDConnectProviderList ?? []).map((p) => ({ id: p.Arn!, columns: { Arn: p.Arn } })) };
+  },
+  get: (ctx, OpenIDConnectProviderArn) => GetOpenIDConnectProvider({ OpenIDConnectProviderArn }, ctx),
+};
+
+const samlProviders: ResourceKind = {
+  name: "samlProviders",
+  title: "SAML providers",
+  table: T.samlProviders,
+  columns: ["Arn", "ValidUntil", "CreateDate"],
+  async list(ctx) {
+    const out = await ListSAMLProviders({}, ctx);
+    return { rows: (out.SAMLProviderList ?? []).map((p) => ({ id: p.Arn!, columns: { Arn: p.Arn, ValidUntil: date(p.ValidUntil), CreateDate: date(p.CreateDate) } })) };
+  },
+  get: (ctx, SAMLProviderArn) => GetSAMLProvider({ SAMLProviderArn }, ctx),
+};
+
+const serverCertificates: ResourceKind = {
+  name: "serverCertificates",
+  title: "Server certificates",
+  table: T.serverCerts,
+  columns: ["ServerCertificateName", "ServerCertificateId", "Path", "Expiration", "UploadDate"],
+  async list(ctx, Marker) {
+    const out = await ListServerCertificates({ Marker, MaxItems: PAGE }, ctx);
+    return {
+      rows: (out.ServerCertificateMetadataList ?? []).map((c: ServerCertificateMetadata) => ({
+        id: c.ServerCertificateName!,
+        columns: { ServerCertificateName: c.ServerCertificateName, ServerCertificateId: c.ServerCertificateId, Path: c.Path, Expiration: date(c.Expiration), UploadDate: date(c.UploadDate) },
+      })),
+      next: out.Marker,
+    };
+  },
+  get: (ctx, ServerCertificateName) => GetServerCertificate({ ServerCertificateName }, ctx),
 };
 
 /** Keys are listed user by user (IAM has no account-wide list); the id is `UserName/AccessKeyId`. */
@@ -150,4 +264,4 @@ function splitKeyId(id: string) {
   return { userName: slash > 0 ? id.slice(0, slash) : undefined, keyId: id.slice(slash + 1) };
 }
 
-export const resources: ResourceKind[] = [users, groups, policies, accessKeys];
+export const resources: ResourceKind[] = [users, groups, roles, policies, accessKeys, instanceProfiles, oidcProviders, samlProviders, serverCertificates];

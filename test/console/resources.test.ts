@@ -1,0 +1,136 @@
+/**
+ * The resource browser's data (/_nubis/console/api/resources, /resource, /overview): every
+ * declared kind lists what the SDK made, pages, filters, and a detail is the service's own Get
+ * answer with its links both ways.
+ */
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { CloudFrontClient, CreateDistributionCommand, CreateKeyGroupCommand, CreatePublicKeyCommand, GetDistributionCommand } from "@aws-sdk/client-cloudfront";
+import {
+  AddRoleToInstanceProfileCommand,
+  AttachRolePolicyCommand,
+  AttachUserPolicyCommand,
+  CreateInstanceProfileCommand,
+  CreatePolicyCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  GetRoleCommand,
+  IAMClient,
+} from "@aws-sdk/client-iam";
+import { CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
+import { CreateGroupCommand as QsCreateGroup, CreateGroupMembershipCommand, RegisterUserCommand } from "@aws-sdk/client-quicksight";
+import { clientConfig, useServer } from "../harness.js";
+import { distributionConfig, rsaPem } from "../cloudfront/fixtures.js";
+import { quicksight, subscribe } from "../quicksight/fixtures.js";
+
+const server = useServer();
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function api(path: string, expected = 200): Promise<any> {
+  const res = await fetch(`${server().endpoint}/_nubis/console/api/${path}`);
+  assert.equal(res.status, expected, path);
+  return res.json();
+}
+const rows = async (service: string, kind: string, extra = "") => api(`resources?service=${service}&kind=${kind}${extra}`);
+const detail = async (service: string, kind: string, id: string, extra = "") => api(`resource?service=${service}&kind=${kind}&id=${encodeURIComponent(id)}${extra}`);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const linked = (d: any, direction: string, kind: string) => d.links.filter((l: any) => l.direction === direction && l.kind === kind).map((l: any) => l.id);
+
+describe("console resource browser API", () => {
+  let iam: IAMClient;
+  let policyArn: string;
+  before(async () => {
+    iam = new IAMClient(clientConfig(server().endpoint));
+    for (let i = 0; i < 55; i++) await iam.send(new CreateUserCommand({ UserName: `user-${String(i).padStart(2, "0")}` }));
+    policyArn = (await iam.send(new CreatePolicyCommand({ PolicyName: "reader", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:Get*", Resource: "*" }] }) }))).Policy!.Arn!;
+    await iam.send(new AttachUserPolicyCommand({ UserName: "user-07", PolicyArn: policyArn }));
+    const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+    await iam.send(new CreateRoleCommand({ RoleName: "web", AssumeRolePolicyDocument: trust }));
+    await iam.send(new AttachRolePolicyCommand({ RoleName: "web", PolicyArn: policyArn }));
+    await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: "web-profile" }));
+    await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: "web-profile", RoleName: "web" }));
+  });
+
+  it("pages a table in the service's order, and the filter reads on across pages", async () => {
+    const first = await rows("iam", "users");
+    assert.equal(first.rows.length, 50);
+    assert.equal(first.rows[0].id, "user-00");
+    assert.ok(first.next);
+    const second = await rows("iam", "users", `&cursor=${encodeURIComponent(first.next)}`);
+    assert.deepEqual(second.rows.map((r: { id: string }) => r.id), ["user-50", "user-51", "user-52", "user-53", "user-54"]);
+    assert.equal(second.next, undefined);
+    const filtered = await rows("iam", "users", "&filter=USER-5");
+    assert.deepEqual(filtered.rows.map((r: { id: string }) => r.id), ["user-50", "user-51", "user-52", "user-53", "user-54"]);
+    assert.deepEqual(first.columns, ["UserName", "UserId", "Path", "CreateDate"]);
+  });
+
+  it("IAM: a role as GetRole answers it, its attached policy and instance profile; the policy lists who uses it", async () => {
+    const role = await detail("iam", "roles", "web");
+    const got = await iam.send(new GetRoleCommand({ RoleName: "web" }));
+    assert.equal(role.resource.Role.RoleId, got.Role!.RoleId);
+    assert.deepEqual(linked(role, "references", "policies"), [policyArn]);
+    assert.deepEqual(linked(role, "referencedBy", "instanceProfiles"), ["web-profile"]);
+    const profile = await detail("iam", "instanceProfiles", "web-profile");
+    assert.deepEqual(linked(profile, "references", "roles"), ["web"]);
+    const policy = await detail("iam", "policies", policyArn);
+    assert.equal(policy.resource.Policy.PolicyName, "reader");
+    assert.deepEqual(linked(policy, "referencedBy", "users"), ["user-07"]);
+    assert.deepEqual(linked(policy, "referencedBy", "roles"), ["web"]);
+    assert.deepEqual((await rows("iam", "roles")).rows.map((r: { id: string }) => r.id), ["web"]);
+  });
+
+  it("CloudFront: a distribution references its trusted key group, which lists it back", async () => {
+    const cf = new CloudFrontClient(clientConfig(server().endpoint));
+    const keyId = (await cf.send(new CreatePublicKeyCommand({ PublicKeyConfig: { CallerReference: "res-1", Name: "k1", EncodedKey: rsaPem() } }))).PublicKey!.Id!;
+    const groupId = (await cf.send(new CreateKeyGroupCommand({ KeyGroupConfig: { Name: "g1", Items: [keyId] } }))).KeyGroup!.Id!;
+    const config = distributionConfig({}, { TrustedKeyGroups: { Enabled: true, Quantity: 1, Items: [groupId] } });
+    const distId = (await cf.send(new CreateDistributionCommand({ DistributionConfig: config }))).Distribution!.Id!;
+    const dist = await detail("cloudfront", "distributions", distId);
+    assert.equal(dist.resource.Distribution.DomainName, (await cf.send(new GetDistributionCommand({ Id: distId }))).Distribution!.DomainName);
+    assert.deepEqual(linked(dist, "references", "keyGroups"), [groupId]);
+    const group = await detail("cloudfront", "keyGroups", groupId);
+    assert.deepEqual(linked(group, "referencedBy", "distributions"), [distId]);
+    assert.deepEqual(linked(group, "references", "publicKeys"), [keyId]);
+    assert.deepEqual((await rows("cloudfront", "distributions")).rows.map((r: { id: string }) => r.id), [distId]);
+  });
+
+  it("QuickSight: users and groups per namespace, with their memberships", async () => {
+    const qs = quicksight(server().endpoint);
+    await subscribe(qs);
+    const ns = { AwsAccountId: "000000000000", Namespace: "default" };
+    await qs.send(new RegisterUserCommand({ ...ns, IdentityType: "QUICKSIGHT", UserName: "ana", Email: "ana@example.com", UserRole: "READER" }));
+    await qs.send(new QsCreateGroup({ ...ns, GroupName: "analysts" }));
+    await qs.send(new CreateGroupMembershipCommand({ ...ns, GroupName: "analysts", MemberName: "ana" }));
+    assert.deepEqual((await rows("quicksight", "namespaces")).rows.map((r: { id: string }) => r.id), ["default"]);
+    assert.deepEqual((await rows("quicksight", "users")).rows.map((r: { id: string }) => r.id), ["default/ana"]);
+    const user = await detail("quicksight", "users", "default/ana");
+    assert.equal(user.resource.User.Email, "ana@example.com");
+    assert.deepEqual(linked(user, "references", "groups"), ["default/analysts"]);
+    assert.deepEqual(linked(await detail("quicksight", "groups", "default/analysts"), "referencedBy", "users"), ["default/ana"]);
+  });
+
+  it("the overview names the accounts and regions holding state", async () => {
+    await new KMSClient(clientConfig(server().endpoint, "eu-west-1")).send(new CreateKeyCommand({}));
+    await new KMSClient(clientConfig(server().endpoint, "us-east-1", { accessKeyId: "222222222222", secretAccessKey: "x" })).send(new CreateKeyCommand({}));
+    const { scopes } = await api("overview");
+    assert.deepEqual(
+      scopes.filter((s: { services: string[] }) => s.services.includes("kms")),
+      [
+        { account: "000000000000", region: "eu-west-1", services: ["kms"] },
+        { account: "222222222222", region: "us-east-1", services: ["kms"] },
+      ],
+    );
+    assert.ok(scopes.some((s: { account: string; region?: string; services: string[] }) => s.account === "000000000000" && !s.region && s.services.includes("iam")));
+    const keys = await rows("kms", "keys", "&account=222222222222&region=us-east-1");
+    assert.equal(keys.rows.length, 1);
+    assert.equal((await rows("kms", "keys", "&region=ap-south-1")).rows.length, 0);
+  });
+
+  it("refuses an unknown service or kind and answers a missing resource with the service's error", async () => {
+    assert.match((await api("resources?service=nope&kind=users", 400)).error, /unknown service 'nope'/);
+    assert.match((await api("resources?service=iam&kind=nope", 400)).error, /iam has no resource kind 'nope'/);
+    const missing = await api("resource?service=iam&kind=users&id=nobody", 404);
+    assert.equal(missing.code, "NoSuchEntity");
+    assert.match((await api("resources?service=iam&kind=users&account=12", 400)).error, /invalid account/);
+  });
+});
