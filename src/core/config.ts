@@ -48,6 +48,12 @@ export interface NubisConfig {
    * 0: the first read after the change already sees it done.
    */
   quicksightDelayMs: number;
+  /**
+   * JWKS URL by OIDC issuer (`https://token.example.com`): STS AssumeRoleWithWebIdentity checks
+   * token signatures against these keys. Issuers not listed are not signature-checked (nubis
+   * makes no network calls to identity providers).
+   */
+  oidcJwks?: Record<string, string>;
 }
 
 export const defaultConfig = (): NubisConfig => ({
