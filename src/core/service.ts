@@ -170,66 +170,6 @@ export interface ServiceDefinition {
   resourcePolicies?: boolean;
   /** Operations callers make without credentials (STS AssumeRoleWithWebIdentity): accepted unsigned in every mode. */
   unsignedOperations?: string[];
-  /** The resource kinds the web console browses; loaded on the console's first use only. */
-  resources?: () => Promise<ResourceKind[]>;
-}
-
-/** A resource another one points at, in the console's terms (service + kind + id). */
-export interface ResourceRef {
-  service: string;
-  kind: string;
-  id: string;
-  /** What to show instead of the id (a name). */
-  label?: string;
-  /** When the resource lives in another account or region than the one being browsed. */
-  account?: string;
-  region?: string;
-}
-
-/** A link from one resource to another: what it references, or what references it. */
-export interface ResourceLink extends ResourceRef {
-  direction: "references" | "referencedBy";
-  /** How they are related: `member of`, `attached policy`, `alias`. */
-  relation: string;
-}
-
-/** One row of a resource table: the id `get` accepts, and the columns to show. */
-export interface ResourceRow {
-  id: string;
-  columns: Record<string, string | number | boolean | null | undefined>;
-}
-
-/**
- * A resource kind as the web console browses it (DESIGN "A console that reads, services that
- * declare"). Each call runs with a root context of the browsed account and region, through the
- * service's own handlers, so the console shows what the API answers.
- */
-export interface ResourceKind {
-  /** Stable id in URLs: `users`, `keyGroups`. */
-  name: string;
-  title: string;
-  /** The store table whose keys start with the account (and region, for regional services): where the console finds who holds state. */
-  table: string;
-  /** Column names, in order, as found in `ResourceRow.columns`. */
-  columns: string[];
-  /** One page, in the service's order; `next` is passed back as `cursor`. */
-  list(ctx: RequestContext, cursor?: string): Promise<{ rows: ResourceRow[]; next?: string }>;
-  /** The resource as the service's own Get/Describe answers it (throws its AwsError when absent). */
-  get(ctx: RequestContext, id: string): Promise<unknown>;
-  /** What it references and what references it; `resource` is what `get` returned. */
-  links?(ctx: RequestContext, id: string, resource: unknown): Promise<ResourceLink[]>;
-}
-
-/** Every item of a paged list, up to `max` (a detail view's links: bounded, never the whole account). */
-export async function allPages<T>(page: (cursor?: string) => Promise<{ items: T[] | undefined; next?: string }>, max = 1000): Promise<T[]> {
-  const out: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const p = await page(cursor);
-    out.push(...(p.items ?? []));
-    cursor = p.next;
-  } while (cursor && out.length < max);
-  return out.slice(0, max);
 }
 
 /** A resource another one points at, in the console's terms (service + kind + id). */
