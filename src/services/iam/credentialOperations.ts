@@ -1,5 +1,8 @@
 import type { Handler } from "../../core/service.js";
+import { CreateAccountAlias, DeleteAccountAlias, GetAccountSummary, ListAccountAliases } from "./account.js";
 import { GetAccessKeyLastUsed } from "./accessKeys.js";
+import { GetAccountAuthorizationDetails } from "./authorizationDetails.js";
+import { GenerateCredentialReport, GetCredentialReport } from "./credentialReport.js";
 import { CreateLoginProfile, DeleteLoginProfile, GetLoginProfile, UpdateLoginProfile } from "./loginProfiles.js";
 import * as mfa from "./mfa.js";
 import * as oidc from "./oidcProviders.js";
@@ -68,7 +71,14 @@ export const credentialOperations: Record<string, Handler> = {
   TagSAMLProvider: saml.TagSAMLProvider,
   UntagSAMLProvider: saml.UntagSAMLProvider,
   ListSAMLProviderTags: saml.ListSAMLProviderTags,
+  CreateAccountAlias,
+  DeleteAccountAlias,
+  ListAccountAliases,
   GetAccountPasswordPolicy,
   UpdateAccountPasswordPolicy,
   DeleteAccountPasswordPolicy,
+  GetAccountSummary,
+  GetAccountAuthorizationDetails,
+  GenerateCredentialReport,
+  GetCredentialReport,
 };
