@@ -121,7 +121,7 @@ describe("GetAccountSummary", () => {
     const c = other("777777777777");
     const before = (await c.send(new GetAccountSummaryCommand({}))).SummaryMap!;
     for (const k of ["Users", "Groups", "Roles", "Policies", "InstanceProfiles", "ServerCertificates", "MFADevices", "MFADevicesInUse", "Providers", "PolicyVersionsInUse"]) {
-      assert.equal(before[k], 0, k);
+      assert.equal(before[k as keyof typeof before], 0, k);
     }
     assert.equal(before.UsersQuota, 5000);
     assert.equal(before.GroupsQuota, 300);
