@@ -11,10 +11,11 @@ import {
   IAMClient,
   ListUsersCommand,
   PutRolePermissionsBoundaryCommand,
+  PutUserPermissionsBoundaryCommand,
   PutRolePolicyCommand,
   PutUserPolicyCommand,
 } from "@aws-sdk/client-iam";
-import { AssumeRoleCommand, GetCallerIdentityCommand, GetFederationTokenCommand, STSClient } from "@aws-sdk/client-sts";
+import { AssumeRoleCommand, GetCallerIdentityCommand, GetFederationTokenCommand, GetSessionTokenCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { clientConfig, failure, useServer } from "../harness.js";
 import { type Creds, policy, ROOT, unique, userWithKey } from "./helpers.js";
@@ -201,6 +202,23 @@ describe("--auth iam: what a session may do", () => {
     const scoped = session(await sts(creds).send(new GetFederationTokenCommand({ Name: "scoped", Policy: policy(allow("iam:ListUsers")) })));
     assert.ok((await iam(scoped).send(new ListUsersCommand({}))).Users);
     await denied(iam(scoped).send(new GetUserCommand({ UserName: name })));
+  });
+});
+
+describe("--auth iam: users' permissions boundaries", () => {
+  it("a boundary that does not allow an action removes it from the user, and from its GetSessionToken session", async () => {
+    const name = unique("bounded");
+    const creds = await userWithKey(iam(), name, policy(allow(["iam:ListUsers", "iam:GetUser"])));
+    const { Policy } = await iam().send(new CreatePolicyCommand({ PolicyName: unique("ub"), PolicyDocument: policy(allow("iam:GetUser")) }));
+    await iam().send(new PutUserPermissionsBoundaryCommand({ UserName: name, PermissionsBoundary: Policy!.Arn! }));
+    await denied(
+      iam(creds).send(new ListUsersCommand({})),
+      `User: arn:aws:iam::${ACCOUNT}:user/${name} is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::${ACCOUNT}:user/ because no permissions boundary allows the iam:ListUsers action`,
+    );
+    assert.ok((await iam(creds).send(new GetUserCommand({ UserName: name }))).User);
+    const s = session(await sts(creds).send(new GetSessionTokenCommand({})));
+    await denied(iam(s).send(new ListUsersCommand({})), /because no permissions boundary allows/);
+    assert.ok((await iam(s).send(new GetUserCommand({ UserName: name }))).User);
   });
 });
 
