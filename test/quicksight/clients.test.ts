@@ -45,7 +45,8 @@ describe("KMS and QuickSight key registration through the AWS CLI", { skip: awsC
     const missing = await aws(endpoint, "kms", "describe-key", "--key-id", "alias/nothing");
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr, /\(NotFoundException\).*Alias arn:aws:kms:us-east-1:000000000000:alias\/nothing is not found\./);
-    const window = await aws(endpoint, "kms", "schedule-key-deletion", "--key-id", "alias/nothing", "--pending-window-in-days", "3");
+    const key = (await aws(endpoint, "kms", "create-key")).json().KeyMetadata;
+    const window = await aws(endpoint, "kms", "schedule-key-deletion", "--key-id", key.KeyId, "--pending-window-in-days", "3");
     assert.match(window.stderr, /\(ValidationException\)/);
     const denied = await aws(endpoint, "quicksight", "describe-key-registration", "--aws-account-id", "111122223333");
     assert.match(denied.stderr, /\(AccessDeniedException\)/);
