@@ -293,27 +293,14 @@ function resourceKinds(def: ServiceDefinition): Promise<ResourceKind[]> {
 
 const keyAccounts = new WeakMap<Nubis, Map<string, string>>();
 
-/** As the dispatcher decides it (DESIGN "Conventions"): a 12-digit key, a root pair, a key IAM issued, else the default account. */
+/** The account the dispatcher gives the request's access key (Nubis.principalOf), looked up once per key. */
 async function accountOf(nubis: Nubis, accessKeyId: string | undefined): Promise<string> {
-  const { config } = nubis;
-  if (!accessKeyId) return config.defaultAccount;
-  if (/^\d{12}$/.test(accessKeyId)) return accessKeyId;
-  const root = config.rootCredentials?.find((c) => c.accessKeyId === accessKeyId);
-  if (root) return root.account;
-  if (!/^AKIA[A-Z2-7]{16}$/.test(accessKeyId)) return config.defaultAccount;
+  if (!accessKeyId) return nubis.config.defaultAccount;
   let cache = keyAccounts.get(nubis);
   if (!cache) keyAccounts.set(nubis, (cache = new Map()));
   const known = cache.get(accessKeyId);
   if (known) return known;
-  let account = config.defaultAccount;
-  for (const def of nubis.services) {
-    if (!def.identity) continue;
-    const found = await nubis.store.transaction((tx) => def.identity!.accessKey(tx, accessKeyId));
-    if (found) {
-      account = found.principal.account;
-      break;
-    }
-  }
+  const account = (await nubis.principalOf(accessKeyId)).account;
   if (cache.size > 10_000) cache.clear();
   cache.set(accessKeyId, account);
   return account;

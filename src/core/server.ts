@@ -303,7 +303,8 @@ export class Nubis {
    * DESIGN "Conventions": a 12-digit key id is an account id; a key issued by nubis IAM acts
    * as its user; any other key is the default account's root.
    */
-  private async principalOf(accessKeyId: string): Promise<Principal> {
+  /** Also read by the console, to name the account of a logged request. */
+  async principalOf(accessKeyId: string): Promise<Principal> {
     // A configured root key acts in its own account in every auth mode.
     const root = this.config.rootCredentials?.find((c) => c.accessKeyId === accessKeyId);
     if (root) return rootPrincipal(root.account);

@@ -40,7 +40,8 @@ export function useBrowser(): () => Promise<ConsolePage> {
   return async () => {
     if (!browser) throw new Error("browser not started");
     const page = (await browser.newPage({ viewport: { width: 1400, height: 900 } })) as ConsolePage;
-    page.setDefaultTimeout(5_000);
+    // Generous: the suite shares two cores with everything else; nothing waits this long when it works.
+    page.setDefaultTimeout(10_000);
     page.errors = [];
     page.requested = [];
     page.on("pageerror", (error) => page.errors.push(error));

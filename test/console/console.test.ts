@@ -140,7 +140,7 @@ describe("web console", () => {
     // A new failure matches the filter and arrives live; a success does not.
     await failure(iam.send(new GetUserCommand({ UserName: "trudy" })));
     await iam.send(new GetUserCommand({ UserName: "bob" }));
-    await page.locator("#log-rows tr", { hasText: "NoSuchEntity" }).nth(1).waitFor({ timeout: 1_000 });
+    await page.locator("#log-rows tr", { hasText: "NoSuchEntity" }).nth(1).waitFor();
     assert.equal(await page.locator("#log-rows tr").count(), 2);
     await page.fill("#f-status", "");
     await page.fill("#f-text", "trudy");
@@ -194,9 +194,10 @@ describe("web console", () => {
     await page.click("#reset");
     await page.click("#confirm-ok");
     await page.locator("#state-result .notice").getByText("Reset all services.").waitFor();
-    for (const kind of ["kms/keys", "kms/aliases", "cloudfront/keyGroups", "cloudfront/publicKeys", "iam/groups"]) {
+    for (const [kind, title] of [["kms/keys", "KMS · Keys"], ["kms/aliases", "KMS · Aliases"], ["cloudfront/keyGroups", "CloudFront · Key groups"], ["cloudfront/publicKeys", "CloudFront · Public keys"], ["iam/groups", "IAM · Groups"]]) {
       await page.goto(`${console_()}#/resources/${kind}`);
-      await page.locator(".empty").getByText("No resources.").waitFor().catch(async (e) => { console.log(kind, await page.locator("main").innerText()); throw e; });
+      await page.locator("h1", { hasText: title }).waitFor();
+      await page.locator(".empty").getByText("No resources.").waitFor();
     }
     await page.goto(console_());
     await page.locator("#scopes").getByText("No state yet.").waitFor();
