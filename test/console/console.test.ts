@@ -194,11 +194,15 @@ describe("web console", () => {
     await page.click("#reset");
     await page.click("#confirm-ok");
     await page.locator("#state-result .notice").getByText("Reset all services.").waitFor();
-    for (const [kind, title] of [["kms/keys", "KMS · Keys"], ["kms/aliases", "KMS · Aliases"], ["cloudfront/keyGroups", "CloudFront · Key groups"], ["cloudfront/publicKeys", "CloudFront · Public keys"], ["iam/groups", "IAM · Groups"]]) {
+    for (const [kind, title] of [["kms/keys", "KMS · Keys"], ["cloudfront/keyGroups", "CloudFront · Key groups"], ["cloudfront/publicKeys", "CloudFront · Public keys"], ["iam/groups", "IAM · Groups"]]) {
       await page.goto(`${console_()}#/resources/${kind}`);
       await page.locator("h1", { hasText: title }).waitFor();
       await page.locator(".empty").getByText("No resources.").waitFor();
     }
+    // KMS always lists the AWS managed aliases (alias/aws/…); the one made here is gone.
+    await page.goto(`${console_()}#/resources/kms/aliases`);
+    await page.locator('tr[data-id="alias/aws/s3"]').waitFor();
+    assert.equal(await page.locator('tr[data-id="alias/console"]').count(), 0);
     await page.goto(console_());
     await page.locator("#scopes").getByText("No state yet.").waitFor();
   });
