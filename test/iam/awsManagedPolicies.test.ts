@@ -11,6 +11,8 @@ import {
   DeletePolicyCommand,
   DetachGroupPolicyCommand,
   GetPolicyCommand,
+  GetPolicyVersionCommand,
+  SimulatePrincipalPolicyCommand,
   ListAttachedGroupPoliciesCommand,
   ListPoliciesCommand,
 } from "@aws-sdk/client-iam";
@@ -53,8 +55,8 @@ describe("AWS managed policies", () => {
   it("lists AWS policies before the account's for Scope All, pages across both, and filters by Scope and OnlyAttached", async () => {
     const mine = unique("mine");
     await iam().send(new CreatePolicyCommand({ PolicyName: mine, PolicyDocument: policyDoc() }));
-    const aws = (await iam().send(new ListPoliciesCommand({ Scope: "AWS" }))).Policies!.map((p) => p.Arn);
-    assert.deepEqual(aws, [ADMIN]);
+    const aws = (await iam().send(new ListPoliciesCommand({ Scope: "AWS", MaxItems: 1000 }))).Policies!.map((p) => p.Arn!);
+    assert.ok(aws.length >= 30 && aws.includes(ADMIN) && !aws.some((a) => a.includes(":policy/mine")));
     assert.ok(!(await iam().send(new ListPoliciesCommand({ Scope: "Local" }))).Policies!.some((p) => p.Arn === ADMIN));
     const all: string[] = [];
     let marker: string | undefined;
@@ -65,11 +67,54 @@ describe("AWS managed policies", () => {
       marker = page.IsTruncated ? page.Marker : undefined;
     } while (marker);
     assert.equal(all[0], "AdministratorAccess");
+    assert.equal(all.length, aws.length + (await iam().send(new ListPoliciesCommand({ Scope: "Local", MaxItems: 1000 }))).Policies!.length);
     assert.ok(all.includes(mine));
     assert.equal(new Set(all).size, all.length, "no policy listed twice");
     const attached = (await iam().send(new ListPoliciesCommand({ Scope: "AWS", OnlyAttached: true }))).Policies!;
     assert.deepEqual(attached.map((p) => [p.PolicyName, p.AttachmentCount]), [["AdministratorAccess", 1]]);
     await expectError(iam().send(new ListPoliciesCommand({ Marker: "aws:99" })), "InvalidInput", 400);
+  });
+
+  it("carries the most attached policies with AWS's ids, paths and default versions, each document readable and valid", async () => {
+    const listed = (await iam().send(new ListPoliciesCommand({ Scope: "AWS", MaxItems: 1000 }))).Policies!;
+    const byName = new Map(listed.map((p) => [p.PolicyName!, p]));
+    const expected: Array<[string, string, string, string]> = [
+      ["PowerUserAccess", "ANPAJYRXTHIB4FOVS3ZXS", "/", "v12"],
+      ["IAMFullAccess", "ANPAI7XKCFMBPM3QQRRVQ", "/", "v2"],
+      ["IAMReadOnlyAccess", "ANPAJKSO7NDY4T57MWDSQ", "/", "v4"],
+      ["AWSLambdaBasicExecutionRole", "ANPAJNCQGXC42545SKXIK", "/service-role/", "v1"],
+      ["AmazonECSTaskExecutionRolePolicy", "ANPAJG4T4G4PV56DE72PY", "/service-role/", "v1"],
+      ["CloudFrontFullAccess", "ANPAIPRV52SH6HDCCFY6U", "/", "v7"],
+      ["AWSKeyManagementServicePowerUser", "ANPAJNPP7PPPPMJRV2SA4", "/", "v2"],
+    ];
+    for (const [name, id, path, version] of expected) {
+      const p = byName.get(name)!;
+      assert.deepEqual([p.PolicyId, p.Path, p.DefaultVersionId, p.Arn], [id, path, version, `arn:aws:iam::aws:policy${path}${name}`]);
+    }
+    const names = listed.map((p) => p.PolicyName!);
+    assert.deepEqual(names, [...names].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1)), "ordered by name");
+    for (const p of listed) {
+      const { PolicyVersion } = await iam().send(new GetPolicyVersionCommand({ PolicyArn: p.Arn, VersionId: p.DefaultVersionId }));
+      assert.equal(PolicyVersion!.IsDefaultVersion, true);
+      // Each document is one a customer could have written: CreatePolicy takes it.
+      const copy = await iam().send(new CreatePolicyCommand({ PolicyName: unique(`copy-${p.PolicyName}`), PolicyDocument: decodeURIComponent(PolicyVersion!.Document!) }));
+      assert.ok(copy.Policy!.Arn);
+    }
+    const underServiceRole = (await iam().send(new ListPoliciesCommand({ Scope: "AWS", PathPrefix: "/service-role/" }))).Policies!;
+    assert.ok(underServiceRole.length >= 4 && underServiceRole.every((p) => p.Path === "/service-role/"));
+  });
+
+  it("evaluates an attached AWS policy's document (the simulator reads what --auth iam enforces)", async () => {
+    const user = unique("lambda-like");
+    await iam().send(new CreateUserCommand({ UserName: user }));
+    await iam().send(new AttachUserPolicyCommand({ UserName: user, PolicyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole" }));
+    await iam().send(new AttachUserPolicyCommand({ UserName: user, PolicyArn: "arn:aws:iam::aws:policy/PowerUserAccess" }));
+    const decide = async (action: string) =>
+      (await iam().send(new SimulatePrincipalPolicyCommand({ PolicySourceArn: `arn:aws:iam::000000000000:user/${user}`, ActionNames: [action] }))).EvaluationResults![0].EvalDecision;
+    assert.equal(await decide("logs:PutLogEvents"), "allowed");
+    assert.equal(await decide("s3:GetObject"), "allowed");
+    assert.equal(await decide("iam:CreateUser"), "implicitDeny");
+    assert.equal(await decide("iam:ListRoles"), "allowed");
   });
 
   it("refuses to delete an AWS policy, and answers NoSuchEntity for an AWS policy nubis does not carry", async () => {

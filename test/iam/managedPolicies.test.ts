@@ -109,7 +109,7 @@ describe("ListPolicies", () => {
     await iam().send(new AttachGroupPolicyCommand({ GroupName: group, PolicyArn: made.b }));
     const onlyAttached = (await iam().send(new ListPoliciesCommand({ OnlyAttached: true }))).Policies!;
     assert.deepEqual(onlyAttached.filter((p) => p.PolicyName!.startsWith(tag)).map((p) => [p.PolicyName, p.AttachmentCount]), [[`${tag}-b`, 1]]);
-    assert.deepEqual((await iam().send(new ListPoliciesCommand({ Scope: "AWS" }))).Policies!.map((p) => p.Arn), ["arn:aws:iam::aws:policy/AdministratorAccess"]);
+    assert.ok((await iam().send(new ListPoliciesCommand({ Scope: "AWS", MaxItems: 1000 }))).Policies!.every((p) => p.Arn!.startsWith("arn:aws:iam::aws:policy/")));
     await expectError(
       iam().send(new ListPoliciesCommand({ Scope: "Mine" as never })),
       "ValidationError",

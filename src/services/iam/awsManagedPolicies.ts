@@ -1,26 +1,42 @@
+import { AWS_MANAGED_POLICY_ROWS } from "./awsManagedPolicyData.js";
 import type { PolicyRecord } from "./model.js";
 
 /**
  * AWS managed policies (`arn:aws:iam::aws:policy/...`): the same for every account, so they are
- * code, not state; only how many entities of an account attach one is stored
- * (`iam.awsPolicyAttachments`). One entry so far, the one test suites attach most; a policy not
- * listed here answers NoSuchEntity like any unknown policy.
+ * code, not state; only how many entities of an account attach one (or use it as a boundary)
+ * is stored. The data (awsManagedPolicyData.ts) holds the most attached policies with AWS's
+ * names, ids, paths, default version and its document, from AWS's managed policy reference and
+ * public snapshots of GetPolicyVersion; only the default version exists here. A policy not
+ * listed answers NoSuchEntity like any unknown policy.
  */
-const catalog: Array<Omit<PolicyRecord, "AttachmentCount">> = [
-  {
-    PolicyName: "AdministratorAccess",
-    PolicyId: "ANPAIWMBCKSKIEE64ZLYK",
-    Arn: "arn:aws:iam::aws:policy/AdministratorAccess",
-    Path: "/",
-    Description: "Provides full access to AWS services and resources.",
-    PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }),
-    CreateDate: "2015-02-06T18:39:46Z",
-    UpdateDate: "2015-02-06T18:39:46Z",
-  },
-];
 
-export const awsManagedPolicies: ReadonlyArray<Omit<PolicyRecord, "AttachmentCount">> = catalog.sort((a, b) =>
-  a.PolicyName.toLowerCase() < b.PolicyName.toLowerCase() ? -1 : 1,
-);
+type AwsPolicy = Omit<PolicyRecord, "AttachmentCount">;
 
-export const awsManagedPolicy = (arn: string) => awsManagedPolicies.find((p) => p.Arn === arn);
+let catalog: AwsPolicy[] | undefined;
+let byArn: Map<string, AwsPolicy> | undefined;
+
+/** Built on first use, sorted by name as ListPolicies returns them. */
+function load(): AwsPolicy[] {
+  if (catalog) return catalog;
+  catalog = AWS_MANAGED_POLICY_ROWS.map(([PolicyName, PolicyId, Path, DefaultVersionId, CreateDate, UpdateDate, Description, PolicyDocument]) => ({
+    PolicyName,
+    PolicyId,
+    Arn: `arn:aws:iam::aws:policy${Path}${PolicyName}`,
+    Path,
+    ...(Description ? { Description } : {}),
+    PolicyDocument,
+    DefaultVersionId,
+    Versions: [{ VersionId: DefaultVersionId, Document: PolicyDocument, CreateDate: UpdateDate }],
+    CreateDate,
+    UpdateDate,
+  })).sort((a, b) => (a.PolicyName.toLowerCase() < b.PolicyName.toLowerCase() ? -1 : 1));
+  byArn = new Map(catalog.map((p) => [p.Arn, p]));
+  return catalog;
+}
+
+export const awsManagedPolicies = (): ReadonlyArray<AwsPolicy> => load();
+
+export const awsManagedPolicy = (arn: string): AwsPolicy | undefined => {
+  load();
+  return byArn!.get(arn);
+};

@@ -146,7 +146,7 @@ export const ListPolicies: Handler<ListPoliciesRequest, ListPoliciesResponse> = 
     // AWS's policies first, then the account's; a marker `aws:N` points into AWS's.
     const aws: PolicyRecord[] = [];
     if (input.Scope !== "Local") {
-      for (const p of awsManagedPolicies) {
+      for (const p of awsManagedPolicies()) {
         const policy = (await findPolicy(tx, ctx.account, p.Arn))!;
         if (wanted(policy)) aws.push(policy);
       }
