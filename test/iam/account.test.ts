@@ -298,3 +298,29 @@ describe("GetAccessKeyLastUsed", () => {
     assert.equal(ACCOUNT, "000000000000");
   });
 });
+
+describe("STS preferences and outbound web identity federation", () => {
+  it("sets the global endpoint token version, shown by GetAccountSummary", async () => {
+    const c = other("141414141414");
+    const { SetSecurityTokenServicePreferencesCommand } = await import("@aws-sdk/client-iam");
+    await c.send(new SetSecurityTokenServicePreferencesCommand({ GlobalEndpointTokenVersion: "v2Token" }));
+    assert.equal((await c.send(new GetAccountSummaryCommand({}))).SummaryMap!.GlobalEndpointTokenVersion, 2);
+    await c.send(new SetSecurityTokenServicePreferencesCommand({ GlobalEndpointTokenVersion: "v1Token" }));
+    assert.equal((await c.send(new GetAccountSummaryCommand({}))).SummaryMap!.GlobalEndpointTokenVersion, 1);
+    await expectError(c.send(new SetSecurityTokenServicePreferencesCommand({ GlobalEndpointTokenVersion: "v3Token" as never })), "ValidationError", 400);
+  });
+
+  it("enables federation once (FeatureEnabled 409 again), keeps the issuer across disable, refuses a second disable (FeatureDisabled 404)", async () => {
+    const c = other("151515151515");
+    const m = await import("@aws-sdk/client-iam");
+    await expectError(c.send(new m.GetOutboundWebIdentityFederationInfoCommand({})), "FeatureDisabled", 404);
+    const { IssuerIdentifier } = await c.send(new m.EnableOutboundWebIdentityFederationCommand({}));
+    assert.match(IssuerIdentifier!, /^https:\/\/[0-9a-f-]{36}\.tokens\.sts\.global\.api\.aws$/);
+    await expectError(c.send(new m.EnableOutboundWebIdentityFederationCommand({})), "FeatureEnabled", 409);
+    assert.deepEqual(await c.send(new m.GetOutboundWebIdentityFederationInfoCommand({})).then((r) => [r.IssuerIdentifier, r.JwtVendingEnabled]), [IssuerIdentifier, true]);
+    await c.send(new m.DisableOutboundWebIdentityFederationCommand({}));
+    await expectError(c.send(new m.DisableOutboundWebIdentityFederationCommand({})), "FeatureDisabled", 404);
+    assert.equal((await c.send(new m.GetOutboundWebIdentityFederationInfoCommand({}))).JwtVendingEnabled, false);
+    assert.equal((await c.send(new m.EnableOutboundWebIdentityFederationCommand({}))).IssuerIdentifier, IssuerIdentifier);
+  });
+});

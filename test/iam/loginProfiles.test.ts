@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
+  ChangePasswordCommand,
+  CreateAccessKeyCommand,
   CreateLoginProfileCommand,
+  DeleteAccessKeyCommand,
   CreateUserCommand,
   DeleteAccountPasswordPolicyCommand,
   DeleteLoginProfileCommand,
@@ -136,6 +139,21 @@ describe("login profiles", { concurrency: false }, () => {
     assert.equal((await iam().send(new GetUserCommand({ UserName: name }))).User!.UserName, name);
     await iam().send(new DeleteLoginProfileCommand({ UserName: name }));
     await iam().send(new DeleteUserCommand({ UserName: name }));
+  });
+
+  it("lets a user change its own password with the old one; the root may not (InvalidUserType)", async () => {
+    const name = await user();
+    await iam().send(new CreateLoginProfileCommand({ UserName: name, Password: "Str0ng-Passw0rd", PasswordResetRequired: true }));
+    const key = (await iam().send(new CreateAccessKeyCommand({ UserName: name }))).AccessKey!;
+    const self = iamClient(server().endpoint, key.AccessKeyId!, key.SecretAccessKey!);
+    await expectError(self.send(new ChangePasswordCommand({ OldPassword: "wrong-Passw0rd", NewPassword: "N3w-Passw0rd!" })), "AccessDenied", 403);
+    await expectError(self.send(new ChangePasswordCommand({ OldPassword: "Str0ng-Passw0rd", NewPassword: "weak" })), "PasswordPolicyViolation", 400);
+    assert.equal((await profile(name))!.PasswordResetRequired, true, "refusals change nothing");
+    await self.send(new ChangePasswordCommand({ OldPassword: "Str0ng-Passw0rd", NewPassword: "N3w-Passw0rd!" }));
+    assert.equal((await profile(name))!.PasswordResetRequired, false, "a changed password clears the reset flag");
+    await self.send(new ChangePasswordCommand({ OldPassword: "N3w-Passw0rd!", NewPassword: "Th1rd-Passw0rd!" }));
+    await expectError(iam().send(new ChangePasswordCommand({ OldPassword: "a", NewPassword: "b" })), "InvalidUserType", 400);
+    await iam().send(new DeleteAccessKeyCommand({ UserName: name, AccessKeyId: key.AccessKeyId }));
   });
 
   it("answers ValidationError for a user name longer than 64 characters", async () => {

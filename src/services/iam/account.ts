@@ -1,5 +1,9 @@
+import { randomUUID } from "node:crypto";
 import type {
   CreateAccountAliasRequest,
+  EnableOutboundWebIdentityFederationResponse,
+  GetOutboundWebIdentityFederationInfoResponse,
+  SetSecurityTokenServicePreferencesRequest,
   DeleteAccountAliasRequest,
   GetAccountSummaryResponse,
   ListAccountAliasesRequest,
@@ -116,9 +120,65 @@ export async function accountSummary(tx: Transaction, ctx: RequestContext): Prom
     AccountAccessKeysPresent: rootKeys > 0 ? 1 : 0,
     AccountSigningCertificatesPresent: rootCerts > 0 ? 1 : 0,
     AccountPasswordPresent: 0,
-    GlobalEndpointTokenVersion: 1,
+    GlobalEndpointTokenVersion: (await tx.get<string>(T.account, tokenVersionKey(ctx.account))) === "v2Token" ? 2 : 1,
   };
 }
 
 export const GetAccountSummary: Handler<Record<string, never>, GetAccountSummaryResponse> = async (_input, ctx) =>
   ctx.transaction(async (tx) => ({ SummaryMap: await accountSummary(tx, ctx) }));
+
+/** STS preferences: which session tokens the global endpoint issues (v1: valid in default regions only). */
+const tokenVersionKey = (account: string) => `${account}/globalEndpointTokenVersion`;
+
+export const SetSecurityTokenServicePreferences: Handler<SetSecurityTokenServicePreferencesRequest, Record<string, never>> = async (input, ctx) => {
+  const v = check.iamValidator();
+  v.oneOf(input.GlobalEndpointTokenVersion, "GlobalEndpointTokenVersion", ["v1Token", "v2Token"]);
+  v.check();
+  return ctx.transaction(async (tx) => {
+    await tx.put(T.account, tokenVersionKey(ctx.account), input.GlobalEndpointTokenVersion!);
+    return {};
+  });
+};
+
+/**
+ * Outbound web identity federation (STS GetWebIdentityToken): an issuer URL made on the first
+ * enable and kept across disable/enable, and whether tokens may be vended.
+ */
+interface OutboundFederation {
+  IssuerIdentifier: string;
+  JwtVendingEnabled: boolean;
+}
+
+const federationKey = (account: string) => `${account}/outboundWebIdentityFederation`;
+
+/** For STS GetWebIdentityToken: the account's issuer when enabled. Reads only. */
+export async function outboundFederation(tx: Transaction, account: string): Promise<OutboundFederation | undefined> {
+  const f = await tx.get<OutboundFederation>(T.account, federationKey(account));
+  return f?.JwtVendingEnabled ? f : undefined;
+}
+
+const disabled = () => new AwsError("FeatureDisabled", "Outbound identity federation is disabled for this account.");
+
+export const EnableOutboundWebIdentityFederation: Handler<Record<string, never>, EnableOutboundWebIdentityFederationResponse> = async (_input, ctx) =>
+  ctx.transaction(async (tx) => {
+    const f = await tx.get<OutboundFederation>(T.account, federationKey(ctx.account));
+    if (f?.JwtVendingEnabled) throw new AwsError("FeatureEnabled", "Outbound identity federation is already enabled for this account.");
+    const IssuerIdentifier = f?.IssuerIdentifier ?? `https://${randomUUID()}.tokens.sts.global.api.aws`;
+    await tx.put<OutboundFederation>(T.account, federationKey(ctx.account), { IssuerIdentifier, JwtVendingEnabled: true });
+    return { IssuerIdentifier };
+  });
+
+export const DisableOutboundWebIdentityFederation: Handler<Record<string, never>, Record<string, never>> = async (_input, ctx) =>
+  ctx.transaction(async (tx) => {
+    const f = await tx.get<OutboundFederation>(T.account, federationKey(ctx.account));
+    if (!f?.JwtVendingEnabled) throw disabled();
+    await tx.put<OutboundFederation>(T.account, federationKey(ctx.account), { ...f, JwtVendingEnabled: false });
+    return {};
+  });
+
+export const GetOutboundWebIdentityFederationInfo: Handler<Record<string, never>, GetOutboundWebIdentityFederationInfoResponse> = async (_input, ctx) =>
+  ctx.transaction(async (tx) => {
+    const f = await tx.get<OutboundFederation>(T.account, federationKey(ctx.account));
+    if (!f) throw disabled();
+    return { IssuerIdentifier: f.IssuerIdentifier, JwtVendingEnabled: f.JwtVendingEnabled };
+  });

@@ -38,6 +38,8 @@ export const credentialAuthorization: Record<string, Authorizer<In>> = {
   GetLoginProfile: onSelfOrUser("GetLoginProfile"),
   UpdateLoginProfile: onUser("UpdateLoginProfile"),
   DeleteLoginProfile: onSelfOrUser("DeleteLoginProfile"),
+  // The caller changes its own password.
+  ChangePassword: on("ChangePassword", (_i, ctx) => ctx.principal.arn),
 
   CreateVirtualMFADevice: create("CreateVirtualMFADevice", "TagMFADevice", (i, ctx) => mfaArn(ctx, i)),
   EnableMFADevice: onUser("EnableMFADevice"),
@@ -119,4 +121,8 @@ export const credentialAuthorization: Record<string, Authorizer<In>> = {
   GetAccountAuthorizationDetails: onAccount("GetAccountAuthorizationDetails"),
   GenerateCredentialReport: onAccount("GenerateCredentialReport"),
   GetCredentialReport: onAccount("GetCredentialReport"),
+  SetSecurityTokenServicePreferences: onAccount("SetSecurityTokenServicePreferences"),
+  EnableOutboundWebIdentityFederation: onAccount("EnableOutboundWebIdentityFederation"),
+  DisableOutboundWebIdentityFederation: onAccount("DisableOutboundWebIdentityFederation"),
+  GetOutboundWebIdentityFederationInfo: onAccount("GetOutboundWebIdentityFederationInfo"),
 };

@@ -1,9 +1,18 @@
 import type { Handler } from "../../core/service.js";
-import { CreateAccountAlias, DeleteAccountAlias, GetAccountSummary, ListAccountAliases } from "./account.js";
+import {
+  CreateAccountAlias,
+  DeleteAccountAlias,
+  DisableOutboundWebIdentityFederation,
+  EnableOutboundWebIdentityFederation,
+  GetAccountSummary,
+  GetOutboundWebIdentityFederationInfo,
+  ListAccountAliases,
+  SetSecurityTokenServicePreferences,
+} from "./account.js";
 import { GetAccessKeyLastUsed } from "./accessKeys.js";
 import { GetAccountAuthorizationDetails } from "./authorizationDetails.js";
 import { GenerateCredentialReport, GetCredentialReport } from "./credentialReport.js";
-import { CreateLoginProfile, DeleteLoginProfile, GetLoginProfile, UpdateLoginProfile } from "./loginProfiles.js";
+import { ChangePassword, CreateLoginProfile, DeleteLoginProfile, GetLoginProfile, UpdateLoginProfile } from "./loginProfiles.js";
 import * as mfa from "./mfa.js";
 import * as oidc from "./oidcProviders.js";
 import { DeleteAccountPasswordPolicy, GetAccountPasswordPolicy, UpdateAccountPasswordPolicy } from "./passwordPolicy.js";
@@ -19,6 +28,7 @@ export const credentialOperations: Record<string, Handler> = {
   GetLoginProfile,
   UpdateLoginProfile,
   DeleteLoginProfile,
+  ChangePassword,
   CreateVirtualMFADevice: mfa.CreateVirtualMFADevice,
   EnableMFADevice: mfa.EnableMFADevice,
   ResyncMFADevice: mfa.ResyncMFADevice,
@@ -81,4 +91,8 @@ export const credentialOperations: Record<string, Handler> = {
   GetAccountAuthorizationDetails,
   GenerateCredentialReport,
   GetCredentialReport,
+  SetSecurityTokenServicePreferences,
+  EnableOutboundWebIdentityFederation,
+  DisableOutboundWebIdentityFederation,
+  GetOutboundWebIdentityFederationInfo,
 };

@@ -93,6 +93,7 @@ export { findRole, recordRoleUse, type RoleView } from "./roles.js";
 export { checkMfaCode } from "./mfa.js";
 export { findOidcProvider } from "./oidcProviders.js";
 export { findSamlProvider } from "./samlProviders.js";
+export { outboundFederation } from "./account.js";
 
 export const iam: ServiceDefinition = {
   name: "iam",

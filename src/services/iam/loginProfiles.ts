@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type {
+  ChangePasswordRequest,
   CreateLoginProfileRequest,
   CreateLoginProfileResponse,
   DeleteLoginProfileRequest,
@@ -118,6 +119,34 @@ export const DeleteLoginProfile: Handler<DeleteLoginProfileRequest, Record<strin
     if (!(await tx.delete(T.loginProfiles, key(ctx.account, user)))) {
       throw new AwsError("NoSuchEntity", KINDS.loginProfile.missing(user.UserName));
     }
+    return {};
+  });
+};
+
+/**
+ * A user changes its own password: the caller must be an IAM user with a console password and
+ * know it; the new one must pass the policy (and its reuse rule). The root is InvalidUserType.
+ */
+export const ChangePassword: Handler<ChangePasswordRequest, Record<string, never>> = async (input, ctx) => {
+  const v = check.iamValidator();
+  v.length(input.OldPassword, "OldPassword", 1, 128).length(input.NewPassword, "NewPassword", 1, 128);
+  v.check();
+  if (ctx.principal.type !== "user" || ctx.principal.userName === undefined) {
+    throw new AwsError("InvalidUserType", "Only IAM users can change their own password.");
+  }
+  return ctx.transaction(async (tx) => {
+    const user = await subject(tx, ctx, undefined);
+    const profile = await requireProfile(tx, ctx.account, user);
+    if (hash(profile.salt, input.OldPassword!) !== profile.hashes[0]) throw new AwsError("AccessDenied", "The old password is incorrect.", 403);
+    const policy = await readPasswordPolicy(tx, ctx.account);
+    checkPassword(input.NewPassword!, policy);
+    const h = hash(profile.salt, input.NewPassword!);
+    const remembered = policy?.PasswordReusePrevention ?? 0;
+    if (remembered && profile.hashes.slice(0, remembered).includes(h)) {
+      throw new AwsError("PasswordPolicyViolation", "Policy constraint violation with password reuse prevention during password change.");
+    }
+    const now = isoSeconds(ctx.now);
+    await tx.put(T.loginProfiles, key(ctx.account, user), { ...profile, hashes: [h, ...profile.hashes].slice(0, 24), PasswordLastChanged: now, PasswordResetRequired: false });
     return {};
   });
 };
