@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from "../../core/service.js";
 import { AssumeRole } from "./assumeRole.js";
 import { authorization } from "./authorization.js";
+import { AssumeRoleWithSAML } from "./saml.js";
 import { AssumeRoleWithWebIdentity } from "./webIdentity.js";
 import { DecodeAuthorizationMessage, GetAccessKeyInfo, GetCallerIdentity } from "./identityInfo.js";
 import { identity } from "./sessions.js";
@@ -24,6 +25,6 @@ export const sts: ServiceDefinition = {
   identity,
   // Web identity and SAML callers have no AWS credentials yet (iam-sts §13.3).
   unsignedOperations: ["AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"],
-  handlers: { AssumeRole, AssumeRoleWithWebIdentity, GetCallerIdentity, GetSessionToken, GetFederationToken, GetAccessKeyInfo, DecodeAuthorizationMessage },
+  handlers: { AssumeRole, AssumeRoleWithWebIdentity, AssumeRoleWithSAML, GetCallerIdentity, GetSessionToken, GetFederationToken, GetAccessKeyInfo, DecodeAuthorizationMessage },
   authorization,
 };
