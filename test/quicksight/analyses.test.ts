@@ -222,3 +222,12 @@ describe("QuickSight dashboards and versions", () => {
     assert.equal((await failure(qs.send(new ListTemplateAliasesCommand({ ...A, TemplateId: "tpl" })))).name, "ResourceNotFoundException");
   });
 });
+
+describe("QuickSight definitions with timestamps", () => {
+  it("round-trips a DateTime parameter's default values unchanged, on any store", async () => {
+    const qs = quicksight(server().endpoint);
+    const dated = { ...definition, ParameterDeclarations: [{ DateTimeParameterDeclaration: { Name: "since", DefaultValues: { StaticValues: [new Date("2024-01-02T03:04:05.000Z")] } } }] };
+    await qs.send(new CreateDashboardCommand({ ...A, DashboardId: "dated", Name: "Dated", Definition: dated }));
+    assert.deepEqual((await qs.send(new DescribeDashboardDefinitionCommand({ ...A, DashboardId: "dated" }))).Definition, dated);
+  });
+});

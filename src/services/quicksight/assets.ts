@@ -1,6 +1,6 @@
 import type { RequestContext } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
-import { arnOf, exists, invalid, notFound, pageOf, parseArn, quicksightValidator, scanAll, T, type Permission, type Progress, type Tag } from "./model.js";
+import { arnOf, exists, freeze, invalid, notFound, pageOf, parseArn, quicksightValidator, scanAll, T, thaw, type Permission, type Progress, type Tag } from "./model.js";
 import { normalize, update, validatePermissions, type PermissionKind } from "./permissions.js";
 import { validateTags } from "./tags.js";
 
@@ -52,8 +52,8 @@ export function validateId(kind: AssetKind, member: string, id: string | undefin
 export const assetNotFound = (ctx: RequestContext, kind: AssetKind, id: string) =>
   notFound(`${kind.label} ${assetArn(ctx, kind, id)} not found.`, kind.resourceType);
 
-export const findAsset = <R extends AssetRecord>(tx: Transaction, ctx: RequestContext, kind: AssetKind, id: string) =>
-  tx.get<R>(kind.table, assetKey(ctx, id));
+export const findAsset = async <R extends AssetRecord>(tx: Transaction, ctx: RequestContext, kind: AssetKind, id: string) =>
+  thaw(await tx.get<R>(kind.table, assetKey(ctx, id)));
 
 export async function requireAsset<R extends AssetRecord>(tx: Transaction, ctx: RequestContext, kind: AssetKind, id: string): Promise<R> {
   const record = await findAsset<R>(tx, ctx, kind, id);
@@ -101,11 +101,11 @@ export async function newAsset(
 
 /** Stores a new asset and adds it to the folder its create named. */
 export async function saveNew(tx: Transaction, ctx: RequestContext, kind: AssetKind, record: AssetRecord, folderArns: string[] | undefined) {
-  await tx.put(kind.table, assetKey(ctx, record.Id), record);
+  await tx.put(kind.table, assetKey(ctx, record.Id), freeze(record));
   for (const folder of folderArns ?? []) await addFolderMember(tx, ctx, folder, kind.memberType!, record.Id, record.Arn);
 }
 
-export const save = <R extends AssetRecord>(tx: Transaction, ctx: RequestContext, kind: AssetKind, record: R) => tx.put(kind.table, assetKey(ctx, record.Id), record);
+export const save = <R extends AssetRecord>(tx: Transaction, ctx: RequestContext, kind: AssetKind, record: R) => tx.put(kind.table, assetKey(ctx, record.Id), freeze(record));
 
 /** Deletes an asset with its tags and permissions, and takes it out of every folder. */
 export async function removeAsset(tx: Transaction, ctx: RequestContext, kind: AssetKind, record: AssetRecord) {
@@ -117,8 +117,10 @@ export async function removeAsset(tx: Transaction, ctx: RequestContext, kind: As
 }
 
 /** A page of a kind's assets, in id order. */
-export const listAssets = <R extends AssetRecord>(tx: Transaction, ctx: RequestContext, kind: AssetKind, input: { NextToken?: string; MaxResults?: number }, filter?: (r: R) => boolean) =>
-  pageOf<R>(tx, ctx, kind.table, `${ctx.account}/${ctx.region}/`, input, filter);
+export async function listAssets<R extends AssetRecord>(tx: Transaction, ctx: RequestContext, kind: AssetKind, input: { NextToken?: string; MaxResults?: number }, filter?: (r: R) => boolean) {
+  const page = await pageOf<R>(tx, ctx, kind.table, `${ctx.account}/${ctx.region}/`, input, filter);
+  return { ...page, items: page.items.map(thaw) };
+}
 
 /** Update*Permissions: grants then revokes, validated whole before the record changes. */
 export async function changePermissions<R extends AssetRecord>(

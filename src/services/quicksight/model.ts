@@ -252,3 +252,25 @@ export async function scanAll<V>(tx: Transaction, table: string, prefix: string)
 
 /** Drops undefined members, so a stored record keeps only what the caller sent. */
 export const compact = <O extends object>(o: O): O => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as O;
+
+/**
+ * Asset records are plain JSON in every store, but definitions and parameters may hold
+ * timestamps (the SDK's Date values): they are stored as `{"$date": iso}` and revived on read,
+ * so a definition comes back with the same types it was sent with, from memory or SQLite.
+ */
+export function freeze(value: unknown): unknown {
+  if (value instanceof Date) return { $date: value.toISOString() };
+  if (Array.isArray(value)) return value.map(freeze);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, freeze(v)]));
+  return value;
+}
+
+export function thaw<V>(value: V): V {
+  if (Array.isArray(value)) return value.map(thaw) as V;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value);
+    if (entries.length === 1 && entries[0][0] === "$date" && typeof entries[0][1] === "string") return new Date(entries[0][1]) as V;
+    return Object.fromEntries(entries.map(([k, v]) => [k, thaw(v)])) as V;
+  }
+  return value;
+}
