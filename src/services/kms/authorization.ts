@@ -1,7 +1,11 @@
 import type { Authorizer, RequestContext } from "../../core/service.js";
 import { parseBlob } from "./crypto.js";
-import { readGrantToken } from "./grants.js";
-import { aliasArn, findKey, keyArn, parseKeyReference } from "./model.js";
+import type { GrantOperation } from "@aws-sdk/client-kms";
+import { callerIds } from "../../core/auth/index.js";
+import { parseResourcePolicy } from "../../core/auth/engine.js";
+import type { ResourcePolicy } from "../../core/service.js";
+import { grantAllows, readGrantToken } from "./grants.js";
+import { aliasArn, findKey, keyArn, parseKeyArn, parseKeyReference } from "./model.js";
 
 /**
  * Action and resource ARNs of each KMS operation, from the service authorization reference
@@ -30,10 +34,55 @@ async function aliasResources(ctx: RequestContext, name: string | undefined): Pr
   return key ? [alias, keyArn(key)] : [alias];
 }
 
-const onKey = (action: string): Authorizer<In> => async (input, ctx) => ({
+/**
+ * The key's policy, as the resource-based policy the engine must find an Allow in (KMS: no
+ * access without it; its account-root statement delegates to IAM policies), and whether one of
+ * the key's grants already lets the caller do `operation` (grants allow on their own).
+ */
+async function keyPolicyOf(ctx: RequestContext, arn: string, operation: GrantOperation | undefined, context: unknown) {
+  const ref = parseKeyArn(arn);
+  if (!ref) return {};
+  return ctx.transaction(async (tx) => {
+    const key = await findKey(tx, ref.account, ref.region, { kind: "key", ...ref }, ctx.now);
+    if (!key) return {};
+    const caller = callerIds(ctx.principal).direct.AWS ?? [];
+    const ctxMap = context && typeof context === "object" ? (context as Record<string, string>) : undefined;
+    if (operation) {
+      for (const grantee of caller) if (await grantAllows(tx, key, grantee, operation, ctxMap)) return { noPermissionRequired: true };
+    }
+    const resourcePolicy: ResourcePolicy = { account: key.Account, policy: parseResourcePolicy(arn, key.Policy), required: true };
+    return { resourcePolicy };
+  });
+}
+
+/** The operations a grant can allow, by KMS operation name. */
+const GRANTABLE = new Set<string>([
+  "Decrypt",
+  "Encrypt",
+  "GenerateDataKey",
+  "GenerateDataKeyWithoutPlaintext",
+  "GenerateDataKeyPair",
+  "GenerateDataKeyPairWithoutPlaintext",
+  "Sign",
+  "Verify",
+  "GetPublicKey",
+  "CreateGrant",
+  "RetireGrant",
+  "DescribeKey",
+  "GenerateMac",
+  "VerifyMac",
+  "DeriveSharedSecret",
+]);
+
+/** An operation on one key: the caller's identity policies and the key's policy (or a grant) decide. */
+const onKeyArn = async (ctx: RequestContext, action: string, arn: string, context?: unknown) => ({
   action: `kms:${action}`,
-  resources: [await keyResource(ctx, input.KeyId)],
+  resources: [arn],
+  ...(await keyPolicyOf(ctx, arn, GRANTABLE.has(action) ? (action as GrantOperation) : undefined, context)),
 });
+
+const onKey = (action: string): Authorizer<In> => async (input, ctx) =>
+  onKeyArn(ctx, action, await keyResource(ctx, input.KeyId), (input as Record<string, unknown>).EncryptionContext);
 
 const anyResource = (action: string): Authorizer<In> => () => ({ action: `kms:${action}`, resources: ["*"] });
 
@@ -105,6 +154,12 @@ export const authorization: Record<string, Authorizer<In>> = {
     ...((input as { Tags?: unknown[] }).Tags?.length ? { also: [{ action: "kms:TagResource", resources: ["*"] }] } : {}),
   }),
   TagResource: onKey("TagResource"),
+  // The replica's policy does not exist yet: the primary's key policy decides.
+  ReplicateKey: async (input, ctx) => {
+    const arn = await keyResource(ctx, input.KeyId);
+    const base = await onKeyArn(ctx, "ReplicateKey", arn);
+    return (input as { Tags?: unknown[] }).Tags?.length ? { ...base, also: [{ action: "kms:TagResource", resources: [arn] }] } : base;
+  },
   ListKeys: anyResource("ListKeys"),
   ListAliases: anyResource("ListAliases"),
   GenerateRandom: anyResource("GenerateRandom"),
@@ -115,14 +170,24 @@ export const authorization: Record<string, Authorizer<In>> = {
   DeleteCustomKeyStore: anyResource("DeleteCustomKeyStore"),
   ConnectCustomKeyStore: anyResource("ConnectCustomKeyStore"),
   DisconnectCustomKeyStore: anyResource("DisconnectCustomKeyStore"),
-  Decrypt: async (input, ctx) => ({ action: "kms:Decrypt", resources: [await ciphertextKey(ctx, (input as Record<string, unknown>).CiphertextBlob, input.KeyId)] }),
-  // ReEncrypt needs ReEncryptFrom on the source key and ReEncryptTo on the destination.
-  ReEncrypt: async (input, ctx) => ({
-    action: "kms:ReEncryptFrom",
-    resources: [await ciphertextKey(ctx, (input as Record<string, unknown>).CiphertextBlob, input.SourceKeyId)],
-    also: [{ action: "kms:ReEncryptTo", resources: [await keyResource(ctx, input.DestinationKeyId)] }],
-  }),
-  RetireGrant: async (input, ctx) => ({ action: "kms:RetireGrant", resources: [await retireKey(ctx, input)] }),
+  Decrypt: async (input, ctx) => {
+    const raw = input as Record<string, unknown>;
+    return onKeyArn(ctx, "Decrypt", await ciphertextKey(ctx, raw.CiphertextBlob, input.KeyId), raw.EncryptionContext);
+  },
+  // ReEncrypt needs ReEncryptFrom on the source key and ReEncryptTo on the destination (one
+  // declaration carries one key policy: the source's; the destination is checked against it too).
+  ReEncrypt: async (input, ctx) => {
+    const raw = input as Record<string, unknown>;
+    const source = await ciphertextKey(ctx, raw.CiphertextBlob, input.SourceKeyId);
+    const destination = await keyResource(ctx, input.DestinationKeyId);
+    return {
+      action: "kms:ReEncryptFrom",
+      resources: [source],
+      also: [{ action: "kms:ReEncryptTo", resources: [destination] }],
+      ...(await keyPolicyOf(ctx, source, undefined, undefined)),
+    };
+  },
+  RetireGrant: async (input, ctx) => onKeyArn(ctx, "RetireGrant", await retireKey(ctx, input)),
   // The caller needs the permission on the alias and on the key(s) it points to, old and new.
   CreateAlias: async (input, ctx) => ({
     action: "kms:CreateAlias",

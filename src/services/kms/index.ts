@@ -95,5 +95,7 @@ export const kms: ServiceDefinition = {
     DeriveSharedSecret: crypto.DeriveSharedSecret,
   },
   authorization,
+  // Key policies are resource-based policies: the engine evaluates them with identity policies.
+  resourcePolicies: true,
   resources: () => import("./consoleResources.js").then((m) => m.resources),
 };

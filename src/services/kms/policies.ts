@@ -5,9 +5,10 @@ import type {
   ListKeyPoliciesResponse,
   PutKeyPolicyRequest,
 } from "@aws-sdk/client-kms";
+import { callerIds } from "../../core/auth/index.js";
 import { evaluate, type PolicySource, type PolicyStatement } from "../../core/auth/policy.js";
 import { AwsError } from "../../core/errors.js";
-import type { Handler, Principal, RequestContext } from "../../core/service.js";
+import type { Handler, RequestContext } from "../../core/service.js";
 import { keyArn, putKey, requireKey, requireNotPendingDeletion } from "./model.js";
 import * as check from "./validation.js";
 
@@ -95,9 +96,6 @@ export function parseKeyPolicy(text: string, id = "key-policy"): PolicySource {
   const version = (doc as { Version?: unknown }).Version;
   return { id, type: "resource", statements: out, variables: version === "2012-10-17" };
 }
-
-/** How a key policy's `Principal` names the caller: its own ARN, or its account. */
-export const callerIds = (p: Principal) => ({ direct: { AWS: [p.arn] }, account: p.account });
 
 /**
  * A policy about to be stored: size, syntax, and (unless bypassed) the lockout safety check,
