@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
+  AttachGroupPolicyCommand,
+  CreateGroupCommand,
   CreatePolicyCommand,
   CreateRoleCommand,
   CreateUserCommand,
@@ -14,9 +16,11 @@ import {
   GetUserCommand,
   type IAMClient,
   ListEntitiesForPolicyCommand,
+  ListPoliciesCommand,
   ListUsersCommand,
   PutRolePermissionsBoundaryCommand,
   PutUserPermissionsBoundaryCommand,
+  UpdateGroupCommand,
   UpdateUserCommand,
 } from "@aws-sdk/client-iam";
 import { useServer } from "../harness.js";
@@ -77,6 +81,32 @@ describe("permissions boundaries", () => {
     await iam().send(new DeleteRoleCommand({ RoleName: role }));
     assert.equal((await usage(p.Arn!)).PermissionsBoundaryUsageCount, 0);
     assert.equal((await usage(aws)).PermissionsBoundaryUsageCount, 0);
+  });
+
+  it("ListPolicies PolicyUsageFilter=PermissionsBoundary lists the policies in use as boundaries", async () => {
+    const [used, unused] = [await newPolicy(), await newPolicy()];
+    const user = unique("filtered");
+    await iam().send(new CreateUserCommand({ UserName: user, PermissionsBoundary: used.Arn }));
+    const names = async (filter: "PermissionsBoundary" | "PermissionsPolicy") =>
+      (await iam().send(new ListPoliciesCommand({ Scope: "Local", PolicyUsageFilter: filter, MaxItems: 1000 }))).Policies!.map((p) => p.PolicyName);
+    assert.ok((await names("PermissionsBoundary")).includes(used.PolicyName));
+    assert.ok(!(await names("PermissionsBoundary")).includes(unused.PolicyName));
+    assert.ok((await names("PermissionsPolicy")).includes(unused.PolicyName));
+    await iam().send(new DeleteUserCommand({ UserName: user }));
+    assert.ok(!(await names("PermissionsBoundary")).includes(used.PolicyName));
+  });
+
+  it("ListEntitiesForPolicy follows a group renamed and moved", async () => {
+    const p = await newPolicy();
+    const group = unique("grp");
+    const { Group } = await iam().send(new CreateGroupCommand({ GroupName: group }));
+    await iam().send(new AttachGroupPolicyCommand({ GroupName: group, PolicyArn: p.Arn }));
+    const renamed = unique("grp-renamed");
+    await iam().send(new UpdateGroupCommand({ GroupName: group, NewGroupName: renamed, NewPath: "/moved/" }));
+    assert.deepEqual((await iam().send(new ListEntitiesForPolicyCommand({ PolicyArn: p.Arn }))).PolicyGroups, [{ GroupName: renamed, GroupId: Group!.GroupId }]);
+    assert.deepEqual((await iam().send(new ListEntitiesForPolicyCommand({ PolicyArn: p.Arn, PathPrefix: "/moved/" }))).PolicyGroups!.length, 1);
+    assert.deepEqual((await iam().send(new ListEntitiesForPolicyCommand({ PolicyArn: p.Arn, PathPrefix: "/other/" }))).PolicyGroups, []);
+    await expectError(iam().send(new ListEntitiesForPolicyCommand({ PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/ghost` })), "NoSuchEntity", 404, `Policy arn:aws:iam::${ACCOUNT}:policy/ghost was not found.`);
   });
 
   it("refuses an unknown or malformed boundary and an unknown entity, changing nothing", async () => {

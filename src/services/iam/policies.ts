@@ -140,8 +140,12 @@ export const ListPolicies: Handler<ListPoliciesRequest, ListPoliciesResponse> = 
   v.check();
   const prefix = input.PathPrefix ?? "/";
   const maxItems = input.MaxItems ?? 100;
-  if (input.PolicyUsageFilter === "PermissionsBoundary") return { Policies: [], IsTruncated: false };
-  const wanted = (p: PolicyRecord) => p.Path.startsWith(prefix) && (!input.OnlyAttached || p.AttachmentCount > 0);
+  // PermissionsBoundary: only policies some entity uses as its boundary; OnlyAttached: attached as permissions.
+  const boundaries = input.PolicyUsageFilter === "PermissionsBoundary";
+  const wanted = (p: PolicyRecord) =>
+    p.Path.startsWith(prefix) &&
+    (!boundaries || (p.PermissionsBoundaryUsageCount ?? 0) > 0) &&
+    (!input.OnlyAttached || (boundaries ? (p.PermissionsBoundaryUsageCount ?? 0) : p.AttachmentCount) > 0);
   return ctx.transaction(async (tx) => {
     // AWS's policies first, then the account's; a marker `aws:N` points into AWS's.
     const aws: PolicyRecord[] = [];
