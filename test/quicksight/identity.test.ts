@@ -19,7 +19,7 @@ import {
   UpdateGroupCommand,
   UpdateUserCommand,
 } from "@aws-sdk/client-quicksight";
-import { CreateUserCommand } from "@aws-sdk/client-iam";
+import { CreateRoleCommand, CreateUserCommand } from "@aws-sdk/client-iam";
 import { failure, useServer } from "../harness.js";
 import { ACCOUNT, iam, quicksight, refusal, subscribe } from "./fixtures.js";
 
@@ -59,8 +59,12 @@ describe("QuickSight users", () => {
 
   it("registers a role session as RoleName/SessionName, and QUICKSIGHT users inactive with an invitation", async () => {
     const qs = quicksight(server().endpoint);
+    const missingRole = await failure(qs.send(new RegisterUserCommand({ ...ns, IdentityType: "IAM", IamArn: `arn:aws:iam::${ACCOUNT}:role/Analyst`, SessionName: "bob", Email: "b@example.com", UserRole: "READER" })));
+    assert.equal(missingRole.name, "InvalidParameterValueException");
+    const iamRole = (await iam(server().endpoint).send(new CreateRoleCommand({ RoleName: "Analyst", AssumeRolePolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "quicksight.amazonaws.com" }, Action: "sts:AssumeRole" }] }) }))).Role!;
     const role = await qs.send(new RegisterUserCommand({ ...ns, IdentityType: "IAM", IamArn: `arn:aws:iam::${ACCOUNT}:role/Analyst`, SessionName: "bob", Email: "b@example.com", UserRole: "READER" }));
     assert.equal(role.User!.UserName, "Analyst/bob");
+    assert.equal(role.User!.PrincipalId, `federated/iam/${iamRole.RoleId}:bob`);
     assert.equal(role.User!.Arn, `arn:aws:quicksight:us-east-1:${ACCOUNT}:user/default/Analyst/bob`);
     const described = await qs.send(new DescribeUserCommand({ ...ns, UserName: "Analyst/bob" }));
     assert.deepEqual(described.User, role.User);

@@ -26,7 +26,7 @@ import type {
   UpdatePublicSharingSettingsResponse,
 } from "@aws-sdk/client-quicksight";
 import { AwsError } from "../../core/errors.js";
-import { LOWER_ALNUM, randomString } from "../../core/ids.js";
+import { randomString } from "../../core/ids.js";
 import type { Handler, RequestContext } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import {
@@ -324,6 +324,3 @@ export const DeleteAccountCustomization: Handler<DeleteAccountCustomizationReque
     if (!(await tx.delete(T.customizations, customizationKey(ctx, input.Namespace)))) throw noCustomization(ctx, input.Namespace);
     return { RequestId: ctx.requestId, Status: 200 };
   });
-
-/** Unused id alphabet kept for directory ids of other forms. */
-export const directoryId = () => `d-${randomString(LOWER_ALNUM, 10)}`;

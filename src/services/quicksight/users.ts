@@ -18,7 +18,7 @@ import type {
 import { randomString, UPPER_ALNUM, uuid } from "../../core/ids.js";
 import type { Handler, RequestContext } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
-import { findIamUser } from "../iam/index.js";
+import { findIamUser, findRole } from "../iam/index.js";
 import { groupOutput, type GroupRecord } from "./groups.js";
 import { arnOf, compact, exists, invalid, notFound, pageOf, quicksightValidator, scanAll, T, type Tag } from "./model.js";
 import { requireUsableNamespace } from "./namespaces.js";
@@ -90,8 +90,10 @@ export const RegisterUser: Handler<RegisterUserRequest, RegisterUserResponse> = 
       const [, owner, kind, name] = m;
       if (kind === "role") {
         if (!input.SessionName) throw invalid("SessionName is required to register an IAM role.");
+        const role = await findRole(tx, owner, input.IamArn!);
+        if (!role) throw invalid(`IamArn ${input.IamArn} does not name an existing IAM role.`);
         userName = `${name}/${input.SessionName}`;
-        principalId = `federated/iam/AROA${randomString(UPPER_ALNUM, 17)}:${input.SessionName}`;
+        principalId = `federated/iam/${role.RoleId}:${input.SessionName}`;
       } else {
         const iamUser = await findIamUser(tx, owner, name);
         if (!iamUser || input.IamArn !== `arn:aws:iam::${owner}:user${iamUser.Path}${iamUser.UserName}`) {
