@@ -162,4 +162,39 @@ describe("SAML providers", () => {
     await expectError(iam().send(new CreateSAMLProviderCommand({ Name: name, SAMLMetadataDocument: metadata() })), "EntityAlreadyExists", 409);
     await expectError(iam().send(new CreateSAMLProviderCommand({ Name: "bad name!", SAMLMetadataDocument: metadata() })), "ValidationError", 400);
   });
+
+  it("adds and removes private keys for encrypted assertions: ids and dates shown, never the key", async () => {
+    const name = unique("encrypted");
+    const leaf = certificate({ ec: true });
+    const { SAMLProviderArn } = await iam().send(
+      new CreateSAMLProviderCommand({ Name: name, SAMLMetadataDocument: metadata(), AssertionEncryptionMode: "Required", AddPrivateKey: leaf.key }),
+    );
+    const got = await iam().send(new GetSAMLProviderCommand({ SAMLProviderArn }));
+    assert.equal(got.AssertionEncryptionMode, "Required");
+    assert.equal(got.PrivateKeyList!.length, 1);
+    const [{ KeyId }] = got.PrivateKeyList!;
+    assert.match(KeyId!, /^[A-Z0-9]{22,64}$/);
+    assert.ok(!JSON.stringify(got).includes("PRIVATE KEY"));
+    await iam().send(new UpdateSAMLProviderCommand({ SAMLProviderArn, AddPrivateKey: certificate({ ec: true }).key }));
+    await expectError(iam().send(new UpdateSAMLProviderCommand({ SAMLProviderArn, AddPrivateKey: certificate({ ec: true }).key })), "LimitExceeded", 409);
+    await expectError(iam().send(new UpdateSAMLProviderCommand({ SAMLProviderArn, AddPrivateKey: "not a key" })), "MalformedCertificate", 400);
+    assert.equal((await iam().send(new GetSAMLProviderCommand({ SAMLProviderArn }))).PrivateKeyList!.length, 2);
+    await iam().send(new UpdateSAMLProviderCommand({ SAMLProviderArn, RemovePrivateKey: KeyId }));
+    const left = (await iam().send(new GetSAMLProviderCommand({ SAMLProviderArn }))).PrivateKeyList!;
+    assert.equal(left.length, 1);
+    assert.notEqual(left[0].KeyId, KeyId);
+    await expectError(iam().send(new UpdateSAMLProviderCommand({ SAMLProviderArn, RemovePrivateKey: KeyId })), "InvalidInput", 400);
+  });
+});
+
+describe("provider quotas", () => {
+  const small = useServer({ quotas: { "iam.OpenIdConnectProvidersPerAccount": 1, "iam.SAMLProvidersPerAccount": 1 } });
+  it("refuses a provider past the account's quota with LimitExceeded (409)", async () => {
+    const c = iamClient(small().endpoint);
+    await c.send(new CreateOpenIDConnectProviderCommand({ Url: "https://one.example.com" }));
+    await expectError(c.send(new CreateOpenIDConnectProviderCommand({ Url: "https://two.example.com" })), "LimitExceeded", 409, "Cannot exceed quota for OpenIdConnectProvidersPerAccount: 1");
+    assert.equal((await c.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList!.length, 1);
+    await c.send(new CreateSAMLProviderCommand({ Name: "one", SAMLMetadataDocument: metadata() }));
+    await expectError(c.send(new CreateSAMLProviderCommand({ Name: "two", SAMLMetadataDocument: metadata() })), "LimitExceeded", 409, "Cannot exceed quota for SAMLProvidersPerAccount: 1");
+  });
 });
