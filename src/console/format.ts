@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
-import type { LogEntry } from "./requestLog.js";
+import { unpackHeaders, type LogEntry } from "./requestLog.js";
 
 /**
  * Turns request-log entries into what the console and `GET /_nubis/requests` show: secrets
@@ -241,26 +241,22 @@ export interface EntryDetail extends EntrySummary {
   responseBody: ShownBody;
 }
 
-const header = (headers: IncomingHttpHeaders, name: string) => {
-  const v = headers[name];
-  return Array.isArray(v) ? v[0] : v;
-};
-
 export function summarize(entry: LogEntry, account: string, scope?: { accessKeyId: string; region: string }): EntrySummary {
-  const { request, response } = entry;
   const summary: EntrySummary = {
     seq: entry.seq,
     time: new Date(entry.time).toISOString(),
-    method: request.method,
-    path: request.path + redactQuery(request.rawQuery),
+    method: entry.method,
+    path: entry.path + redactQuery(entry.rawQuery),
     service: entry.service,
     operation: entry.operation,
-    status: response.status,
+    status: entry.status,
     durationMs: Math.round(entry.durationMs * 10) / 10,
     account,
   };
-  const code = errorCodeOf(response.status, response.headers, response.body);
-  if (code) summary.errorCode = code;
+  if (entry.status >= 400) {
+    const code = errorCodeOf(entry.status, unpackHeaders(entry).response, entry.responseBody);
+    if (code) summary.errorCode = code;
+  }
   if (scope) {
     summary.region = scope.region;
     summary.accessKeyId = scope.accessKeyId;
@@ -269,13 +265,13 @@ export function summarize(entry: LogEntry, account: string, scope?: { accessKeyI
 }
 
 export function detail(entry: LogEntry, summary: EntrySummary): EntryDetail {
-  const { request, response } = entry;
+  const headers = unpackHeaders(entry);
   return {
     ...summary,
-    requestHeaders: redactHeaders(request.headers),
-    requestBody: showBody(request.body, header(request.headers, "content-type") ?? "", entry.cut?.request),
-    responseHeaders: redactHeaders(response.headers),
-    responseBody: showBody(response.body, response.headers["content-type"] ?? "", entry.cut?.response),
+    requestHeaders: redactHeaders(headers.request),
+    requestBody: showBody(entry.requestBody, headers.request["content-type"] ?? "", entry.cut?.request),
+    responseHeaders: redactHeaders(headers.response),
+    responseBody: showBody(entry.responseBody, headers.response["content-type"] ?? "", entry.cut?.response),
   };
 }
 

@@ -10,7 +10,7 @@ import type { RequestContext, ResourceKind, ServiceDefinition } from "../core/se
 import { ADMIN_COOKIE, accessOf, sameToken, type Access } from "./admin.js";
 import { consoleAsset } from "./assets.js";
 import { detail, matches, summarize, type EntrySummary, type LogFilter } from "./format.js";
-import type { LogEntry } from "./requestLog.js";
+import { unpackHeaders, type LogEntry } from "./requestLog.js";
 
 /**
  * The console's server side, loaded on the first `/_nubis/console` or `/_nubis/requests`
@@ -278,7 +278,8 @@ class ConsoleApi {
 
   /** The entry's summary, with the account its access key belongs to (looked up once per key). */
   private async summary(entry: LogEntry): Promise<EntrySummary> {
-    const scope = credentialScopeOf(entry.request);
+    const request = { headers: unpackHeaders(entry).request, query: new URLSearchParams(entry.rawQuery ?? "") } as HttpRequest;
+    const scope = credentialScopeOf(request);
     return summarize(entry, await accountOf(this.nubis, scope?.accessKeyId), scope);
   }
 }
