@@ -93,7 +93,7 @@ describe("OpenID Connect providers", () => {
 
 /** SAML 2.0 IdP metadata around a real certificate. */
 function metadata(options: { validUntil?: string; idp?: boolean; ns?: string } = {}) {
-  const der = certificate().body.replace(/-----[A-Z ]+-----|\s/g, "");
+  const der = certificate({ ec: true }).body.replace(/-----[A-Z ]+-----|\s/g, "");
   const ns = options.ns ?? "urn:oasis:names:tc:SAML:2.0:metadata";
   const descriptor = options.idp === false ? "SPSSODescriptor" : "IDPSSODescriptor";
   return `<?xml version="1.0" encoding="UTF-8"?>
