@@ -172,13 +172,19 @@ describe("web console", () => {
     assert.equal((await iam.send(new GetUserCommand({ UserName: "alice" }))).User!.UserName, "alice");
   });
 
-  it("state: the snapshot downloads as the nubis-state document", async () => {
+  it("state: the snapshot downloads as the nubis-state document, and uploads back", async () => {
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
     const path = await download.path();
     const { readFileSync } = await import("node:fs");
     const doc = JSON.parse(readFileSync(path!, "utf8"));
     assert.equal(doc.format, "nubis-state");
     assert.ok(doc.tables["iam.users"].length >= 2);
+    // The same document uploads back, confirmed, and the state is what it was.
+    await page.setInputFiles("#snapshot-file", path!);
+    await page.click("#upload");
+    await page.click("#confirm-ok");
+    await page.locator("#state-result .notice").getByText(/^Loaded \d+ tables from /).waitFor();
+    assert.equal((await iam.send(new GetUserCommand({ UserName: "alice" }))).User!.UserName, "alice");
   });
 
   it("state: reset one service, then all, each confirmed; the tables are empty", async () => {
