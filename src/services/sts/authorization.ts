@@ -72,4 +72,15 @@ export const authorization: Record<string, Authorizer> = {
   }),
   GetAccessKeyInfo: () => ({ action: "sts:GetAccessKeyInfo", resources: ["*"] }),
   DecodeAuthorizationMessage: () => ({ action: "sts:DecodeAuthorizationMessage", resources: ["*"] }),
+  // The condition keys AWS documents for limiting outbound tokens.
+  GetWebIdentityToken: (input: { Audience?: string[]; DurationSeconds?: number; SigningAlgorithm?: string; Tags?: Array<{ Key?: string; Value?: string }> }) => {
+    const context: Record<string, string[]> = {
+      "sts:IdentityTokenAudience": input.Audience ?? [],
+      "sts:DurationSeconds": [String(input.DurationSeconds ?? 300)],
+      ...(input.SigningAlgorithm ? { "sts:SigningAlgorithm": [input.SigningAlgorithm] } : {}),
+    };
+    for (const t of input.Tags ?? []) context[`aws:RequestTag/${t.Key}`] = [t.Value ?? ""];
+    if (input.Tags?.length) context["aws:TagKeys"] = input.Tags.map((t) => t.Key ?? "");
+    return { action: "sts:GetWebIdentityToken", resources: ["*"], context };
+  },
 };

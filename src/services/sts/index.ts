@@ -1,11 +1,15 @@
 import type { ServiceDefinition } from "../../core/service.js";
 import { AssumeRole } from "./assumeRole.js";
 import { authorization } from "./authorization.js";
+import { GetWebIdentityToken } from "./outboundTokens.js";
 import { AssumeRoleWithSAML } from "./saml.js";
 import { AssumeRoleWithWebIdentity } from "./webIdentity.js";
 import { DecodeAuthorizationMessage, GetAccessKeyInfo, GetCallerIdentity } from "./identityInfo.js";
 import { identity } from "./sessions.js";
 import { GetFederationToken, GetSessionToken } from "./tokens.js";
+
+/** The public keys of an account's GetWebIdentityToken tokens (a JWKS), for whoever serves the issuer's keys. */
+export { tokenKeys } from "./outboundTokens.js";
 
 export const sts: ServiceDefinition = {
   name: "sts",
@@ -25,6 +29,6 @@ export const sts: ServiceDefinition = {
   identity,
   // Web identity and SAML callers have no AWS credentials yet (iam-sts §13.3).
   unsignedOperations: ["AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"],
-  handlers: { AssumeRole, AssumeRoleWithWebIdentity, AssumeRoleWithSAML, GetCallerIdentity, GetSessionToken, GetFederationToken, GetAccessKeyInfo, DecodeAuthorizationMessage },
+  handlers: { AssumeRole, AssumeRoleWithWebIdentity, AssumeRoleWithSAML, GetCallerIdentity, GetSessionToken, GetFederationToken, GetAccessKeyInfo, DecodeAuthorizationMessage, GetWebIdentityToken },
   authorization,
 };
