@@ -90,6 +90,8 @@ export class PostgresStore implements Store {
     // An idle connection the server closed (restart, kill) is dropped by the pool; without a
     // listener the event would crash the process.
     this.pool.on("error", () => {});
+    // The same for a connection lost while checked out: its query fails, which is handled there.
+    this.pool.on("connect", (client) => client.on("error", () => {}));
   }
 
   /** Connects, creates or checks the schema; throws a one-line StoreOpenError. */
