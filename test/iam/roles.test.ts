@@ -5,6 +5,7 @@ import {
   CreatePolicyCommand,
   CreateRoleCommand,
   CreateUserCommand,
+  DeleteUserCommand,
   DeletePolicyCommand,
   DeleteRoleCommand,
   DeleteRolePolicyCommand,
@@ -140,6 +141,24 @@ describe("trust policies", () => {
     await iam().send(new UpdateAssumeRolePolicyCommand({ RoleName: role.RoleName, PolicyDocument: next }));
     assert.equal(decodeURIComponent((await iam().send(new GetRoleCommand({ RoleName: role.RoleName }))).Role!.AssumeRolePolicyDocument!), next);
     await expectError(iam().send(new UpdateAssumeRolePolicyCommand({ RoleName: "ghost", PolicyDocument: next })), "NoSuchEntity", 404, "The role with name ghost cannot be found.");
+  });
+});
+
+describe("deleted principals in trust policies", () => {
+  it("rewrites a deleted user or role to its unique id, keeping the rest of the text", async () => {
+    const user = unique("trusted");
+    const { User } = await iam().send(new CreateUserCommand({ UserName: user, Path: "/people/" }));
+    const other = await newRole();
+    const doc = trustStatement({ Effect: "Allow", Principal: { AWS: [User!.Arn, other.Arn] }, Action: "sts:AssumeRole" }).replace("{", "{  ");
+    const role = await newRole({ AssumeRolePolicyDocument: doc });
+    await iam().send(new DeleteUserCommand({ UserName: user }));
+    await iam().send(new DeleteRoleCommand({ RoleName: other.RoleName }));
+    const rewritten = decodeURIComponent((await iam().send(new GetRoleCommand({ RoleName: role.RoleName }))).Role!.AssumeRolePolicyDocument!);
+    assert.equal(rewritten, doc.replace(User!.Arn!, User!.UserId!).replace(other.Arn!, other.RoleId!));
+    // A user of the same name created later is not trusted, and the rewritten document can be sent back as is.
+    await iam().send(new CreateUserCommand({ UserName: user, Path: "/people/" }));
+    await iam().send(new UpdateAssumeRolePolicyCommand({ RoleName: role.RoleName, PolicyDocument: rewritten }));
+    assert.ok(!decodeURIComponent((await iam().send(new GetRoleCommand({ RoleName: role.RoleName }))).Role!.AssumeRolePolicyDocument!).includes(User!.Arn!));
   });
 });
 

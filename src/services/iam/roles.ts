@@ -118,6 +118,8 @@ async function checkPrincipals(tx: Transaction, account: string, statements: Pol
   for (const s of statements) {
     for (const principal of [...(s.Principal?.AWS ?? []), ...(s.NotPrincipal?.AWS ?? [])]) {
       if (principal === "*" || /^\d{12}$/.test(principal) || /^arn:aws:iam::\d{12}:root$/.test(principal)) continue;
+      // The unique id a deleted principal was rewritten to (see forgetPrincipal) is kept as is.
+      if (/^A(IDA|ROA)[A-Z2-7]{17}$/.test(principal)) continue;
       const m = /^arn:aws:iam::(\d{12}):(user|role)(\/(?:.*\/)?)([\w+=,.@-]+)$/.exec(principal);
       const invalid = new AwsError("MalformedPolicyDocument", `Invalid principal in policy: "AWS":"${principal}"`);
       if (!m) {
@@ -254,6 +256,21 @@ export async function deleteRoleRecord(tx: Transaction, account: string, role: R
   if (await tx.count(T.rolePolicies, under)) throw new AwsError("DeleteConflict", "Cannot delete entity, must delete policies first.");
   if (role.PermissionsBoundary) await removeUse(tx, account, role.PermissionsBoundary, { type: "Role", id: role.RoleId, usage: "PermissionsBoundary" });
   await tx.delete(T.roles, nameKey(account, role.RoleName));
+  await forgetPrincipal(tx, account, roleArn(account, role.Path, role.RoleName), role.RoleId);
+}
+
+/**
+ * A user or role named in trust policies is deleted: AWS rewrites it there to its unique id
+ * (AIDA…/AROA…), so a new principal of the same name is not trusted by accident. The text is
+ * edited in place, keeping the rest of each document as it was sent. A scan of the account's
+ * roles (at most RolesPerAccount), paid only on deletion.
+ */
+export async function forgetPrincipal(tx: Transaction, account: string, arn: string, uniqueId: string) {
+  const quoted = JSON.stringify(arn);
+  for (const [key, role] of await tx.scan<RoleRecord>(T.roles, { prefix: `${account}/`, limit: 100_000 })) {
+    if (!role.AssumeRolePolicyDocument.includes(quoted)) continue;
+    await tx.put<RoleRecord>(T.roles, key, { ...role, AssumeRolePolicyDocument: role.AssumeRolePolicyDocument.split(quoted).join(JSON.stringify(uniqueId)) });
+  }
 }
 
 export const DeleteRole: Handler<DeleteRoleRequest, Record<string, never>> = async (input, ctx) => {

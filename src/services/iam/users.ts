@@ -17,6 +17,7 @@ import { uniqueId } from "./ids.js";
 import { childKey, limitExceeded, listPage, type Membership, nameKey, requireUser, T, type UserRecord, userOutput, isoSeconds } from "./model.js";
 import { type Tag, tagHandlers, validateTags } from "./tags.js";
 import { moveEntity, setBoundary } from "./policyUsage.js";
+import { forgetPrincipal } from "./roles.js";
 import { refuseWhileCredentials } from "./credentials.js";
 import { renameUserInMfa } from "./mfa.js";
 import * as check from "./validation.js";
@@ -132,6 +133,7 @@ export const DeleteUser: Handler<DeleteUserRequest, Record<string, never>> = asy
     await refuseWhileCredentials(tx, ctx.account, user.UserId);
     if (user.PermissionsBoundary) await setBoundary(tx, ctx.account, userEntity(user), user.PermissionsBoundary, undefined);
     await tx.delete(T.users, nameKey(ctx.account, user.UserName));
+    await forgetPrincipal(tx, ctx.account, `arn:aws:iam::${ctx.account}:user${user.Path}${user.UserName}`, user.UserId);
     return {};
   });
 };
