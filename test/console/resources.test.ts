@@ -5,7 +5,16 @@
  */
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { CloudFrontClient, CreateDistributionCommand, CreateKeyGroupCommand, CreatePublicKeyCommand, GetDistributionCommand } from "@aws-sdk/client-cloudfront";
+import {
+  CloudFrontClient,
+  CreateDistributionCommand,
+  CreateFunctionCommand,
+  CreateKeyGroupCommand,
+  CreateKeyValueStoreCommand,
+  CreateOriginAccessControlCommand,
+  CreatePublicKeyCommand,
+  GetDistributionCommand,
+} from "@aws-sdk/client-cloudfront";
 import {
   AddRoleToInstanceProfileCommand,
   AttachRolePolicyCommand,
@@ -92,6 +101,19 @@ describe("console resource browser API", () => {
     assert.deepEqual(linked(group, "referencedBy", "distributions"), [distId]);
     assert.deepEqual(linked(group, "references", "publicKeys"), [keyId]);
     assert.deepEqual((await rows("cloudfront", "distributions")).rows.map((r: { id: string }) => r.id), [distId]);
+  });
+
+  it("CloudFront: origin access controls, functions and key value stores, each as its Get/Describe answers it", async () => {
+    const cf = new CloudFrontClient(clientConfig(server().endpoint));
+    const oacId = (await cf.send(new CreateOriginAccessControlCommand({ OriginAccessControlConfig: { Name: "site", SigningProtocol: "sigv4", SigningBehavior: "always", OriginAccessControlOriginType: "s3" } }))).OriginAccessControl!.Id!;
+    await cf.send(new CreateFunctionCommand({ Name: "rewrite", FunctionConfig: { Comment: "c", Runtime: "cloudfront-js-2.0" }, FunctionCode: new TextEncoder().encode("function handler(event) { return event.request; }") }));
+    await cf.send(new CreateKeyValueStoreCommand({ Name: "kvs1", Comment: "first" }));
+    assert.deepEqual((await rows("cloudfront", "originAccessControls")).rows.map((r: { id: string }) => r.id), [oacId]);
+    assert.equal((await detail("cloudfront", "originAccessControls", oacId)).resource.OriginAccessControl.OriginAccessControlConfig.Name, "site");
+    assert.deepEqual((await rows("cloudfront", "functions")).rows.map((r: { id: string }) => r.id), ["rewrite"]);
+    assert.equal((await detail("cloudfront", "functions", "rewrite")).resource.FunctionSummary.Name, "rewrite");
+    assert.deepEqual((await rows("cloudfront", "keyValueStores")).rows.map((r: { id: string }) => r.id), ["kvs1"]);
+    assert.equal((await detail("cloudfront", "keyValueStores", "kvs1")).resource.KeyValueStore.Comment, "first");
   });
 
   it("QuickSight: users and groups per namespace, with their memberships", async () => {

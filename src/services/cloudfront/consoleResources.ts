@@ -3,6 +3,10 @@ import type { DistributionIdList, DistributionList } from "@aws-sdk/client-cloud
 import { GetAnycastIpList, ListAnycastIpLists, ListDistributionsByAnycastIpListId } from "./anycastIpLists.js";
 import { GetConnectionGroup, ListConnectionGroups } from "./connectionGroups.js";
 import { GetDistribution, ListDistributions } from "./distributions.js";
+import { DescribeFunction, ListFunctions } from "./functions.js";
+import { DescribeKeyValueStore, ListKeyValueStores } from "./keyValueStores.js";
+import { GetOriginAccessControl, ListOriginAccessControls } from "./originAccess.js";
+import { GetDistributionTenant, ListDistributionTenants } from "./tenants.js";
 import { GetKeyGroup, ListDistributionsByKeyGroup, ListKeyGroups } from "./keyGroups.js";
 import { T } from "./model.js";
 import { GetPublicKey, ListPublicKeys } from "./publicKeys.js";
@@ -155,4 +159,90 @@ const anycastIpLists: ResourceKind = {
   },
 };
 
-export const resources: ResourceKind[] = [distributions, publicKeys, keyGroups, connectionGroups, anycastIpLists];
+const tenants: ResourceKind = {
+  name: "distributionTenants",
+  title: "Distribution tenants",
+  table: "cloudfront.distributionTenants",
+  columns: ["Name", "Id", "DistributionId", "ConnectionGroupId", "Status", "Enabled"],
+  async list(ctx, Marker) {
+    const out = await ListDistributionTenants({ Marker, MaxItems: PAGE }, ctx);
+    return {
+      rows: (out.DistributionTenantList ?? []).map((t) => ({
+        id: t.Id!,
+        columns: { Name: t.Name, Id: t.Id, DistributionId: t.DistributionId, ConnectionGroupId: t.ConnectionGroupId, Status: t.Status, Enabled: t.Enabled },
+      })),
+      next: out.NextMarker,
+    };
+  },
+  get: (ctx, Identifier) => GetDistributionTenant({ Identifier }, ctx),
+  async links(_ctx, _id, resource) {
+    const t = (resource as Awaited<ReturnType<typeof GetDistributionTenant>>).DistributionTenant;
+    const links: ResourceLink[] = [];
+    if (t?.DistributionId) links.push({ service: "cloudfront", kind: "distributions", id: t.DistributionId, direction: "references", relation: "distribution" });
+    if (t?.ConnectionGroupId) links.push({ service: "cloudfront", kind: "connectionGroups", id: t.ConnectionGroupId, direction: "references", relation: "connection group" });
+    return links;
+  },
+};
+
+const originAccessControls: ResourceKind = {
+  name: "originAccessControls",
+  title: "Origin access controls",
+  table: "cloudfront.originAccessControls",
+  columns: ["Name", "Id", "OriginAccessControlOriginType", "SigningBehavior", "SigningProtocol"],
+  async list(ctx, Marker) {
+    const out = (await ListOriginAccessControls({ Marker, MaxItems: PAGE }, ctx)).OriginAccessControlList;
+    return {
+      rows: (out?.Items ?? []).map((o) => ({
+        id: o.Id!,
+        columns: { Name: o.Name, Id: o.Id, OriginAccessControlOriginType: o.OriginAccessControlOriginType, SigningBehavior: o.SigningBehavior, SigningProtocol: o.SigningProtocol },
+      })),
+      next: out?.IsTruncated ? out.NextMarker : undefined,
+    };
+  },
+  get: (ctx, Id) => GetOriginAccessControl({ Id }, ctx),
+};
+
+const functions: ResourceKind = {
+  name: "functions",
+  title: "Functions",
+  table: "cloudfront.functions",
+  columns: ["Name", "Status", "Stage", "Runtime", "LastModifiedTime"],
+  async list(ctx, Marker) {
+    const out = (await ListFunctions({ Marker, MaxItems: PAGE }, ctx)).FunctionList;
+    return {
+      rows: (out?.Items ?? []).map((f) => ({
+        id: f.Name!,
+        columns: { Name: f.Name, Status: f.Status, Stage: f.FunctionMetadata?.Stage, Runtime: f.FunctionConfig?.Runtime, LastModifiedTime: date(f.FunctionMetadata?.LastModifiedTime) },
+      })),
+      next: out?.NextMarker,
+    };
+  },
+  get: (ctx, Name) => DescribeFunction({ Name }, ctx),
+};
+
+const keyValueStores: ResourceKind = {
+  name: "keyValueStores",
+  title: "Key value stores",
+  table: "cloudfront.keyValueStores",
+  columns: ["Name", "Id", "Status", "Comment", "LastModifiedTime"],
+  async list(ctx, Marker) {
+    const out = (await ListKeyValueStores({ Marker, MaxItems: PAGE }, ctx)).KeyValueStoreList;
+    return {
+      rows: (out?.Items ?? []).map((k) => ({ id: k.Name!, columns: { Name: k.Name, Id: k.Id, Status: k.Status, Comment: k.Comment, LastModifiedTime: date(k.LastModifiedTime) } })),
+      next: out?.NextMarker,
+    };
+  },
+  get: (ctx, Name) => DescribeKeyValueStore({ Name }, ctx),
+};
+
+export const resources: ResourceKind[] = [
+  distributions,
+  tenants,
+  publicKeys,
+  keyGroups,
+  connectionGroups,
+  anycastIpLists,
+  originAccessControls,
+  functions,
+  keyValueStores,
+];
