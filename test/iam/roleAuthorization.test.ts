@@ -38,6 +38,17 @@ describe("role operations under --auth iam", () => {
     assert.equal((await user.send(new GetRoleCommand({ RoleName: name }))).Role!.RoleId, Role!.RoleId);
   });
 
+  it("iam:PermissionsBoundary conditions see the boundary a create sets (the delegated-admin pattern)", async () => {
+    const root = iamClient(server().endpoint);
+    const boundary = (await root.send(new CreatePolicyCommand({ PolicyName: unique("boundary"), PolicyDocument: policyDoc("s3:*") }))).Policy!;
+    const { user } = await userWith([
+      { Effect: "Allow", Action: "iam:CreateRole", Resource: "*", Condition: { StringEquals: { "iam:PermissionsBoundary": boundary.Arn } } },
+    ]);
+    await expectError(user.send(new CreateRoleCommand({ RoleName: unique("free"), AssumeRolePolicyDocument: trust() })), "AccessDenied", 403);
+    const { Role } = await user.send(new CreateRoleCommand({ RoleName: unique("bounded"), AssumeRolePolicyDocument: trust(), PermissionsBoundary: boundary.Arn }));
+    assert.deepEqual(Role!.PermissionsBoundary, { PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: boundary.Arn });
+  });
+
   it("instance profiles and policy versions are authorized on their own ARNs", async () => {
     const { root, user } = await userWith([
       { Effect: "Allow", Action: "iam:CreateInstanceProfile", Resource: `arn:aws:iam::${ACCOUNT}:instance-profile/*` },

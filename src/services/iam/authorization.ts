@@ -70,6 +70,11 @@ const profileArn = (account: string, path: string, name: string) => `arn:aws:iam
 const onProfile = (action: string) =>
   on(action, async (i, ctx) => profileArn(ctx.account, await pathOf(ctx, T.instanceProfiles, i.InstanceProfileName), i.InstanceProfileName ?? ""));
 const onPolicy = (action: string) => on(action, (i) => i.PolicyArn ?? "");
+/** Calls that set a permissions boundary carry it as the iam:PermissionsBoundary condition key. */
+const withBoundary = (authorizer: Authorizer<In>): Authorizer<In> => async (input, ctx) => {
+  const auth = await authorizer(input, ctx);
+  return input.PermissionsBoundary ? { ...auth, context: { ...auth.context, "iam:PermissionsBoundary": [input.PermissionsBoundary] } } : auth;
+};
 /** A service-linked role's ARN, from the service principal (CreateServiceLinkedRole). */
 const serviceRole = (i: In, ctx: RequestContext) => roleArn(ctx.account, `/aws-service-role/${i.AWSServiceName ?? ""}/`, "*");
 
@@ -89,7 +94,7 @@ export const authorization: Record<string, Authorizer<In>> = {
   DetachGroupPolicy: attach("DetachGroupPolicy", (i, ctx) => group(ctx, i.GroupName)),
   ListAttachedGroupPolicies: onGroup("ListAttachedGroupPolicies"),
 
-  CreateUser: create("CreateUser", "TagUser", (i, ctx) => userArn(ctx.account, i.Path ?? "/", i.UserName ?? "")),
+  CreateUser: withBoundary(create("CreateUser", "TagUser", (i, ctx) => userArn(ctx.account, i.Path ?? "/", i.UserName ?? ""))),
   GetUser: onSelfOrUser("GetUser"),
   ListUsers: on("ListUsers", (i, ctx) => userArn(ctx.account, i.PathPrefix ?? "/", "")),
   UpdateUser: rename("UpdateUser", T.users, userArn, "UserName", "NewUserName"),
@@ -112,7 +117,7 @@ export const authorization: Record<string, Authorizer<In>> = {
   // ListPolicies has no resource type.
   ListPolicies: on("ListPolicies", () => "*"),
 
-  CreateRole: create("CreateRole", "TagRole", (i, ctx) => roleArn(ctx.account, i.Path ?? "/", i.RoleName ?? "")),
+  CreateRole: withBoundary(create("CreateRole", "TagRole", (i, ctx) => roleArn(ctx.account, i.Path ?? "/", i.RoleName ?? ""))),
   GetRole: onRole("GetRole"),
   ListRoles: on("ListRoles", (i, ctx) => roleArn(ctx.account, i.PathPrefix ?? "/", "")),
   UpdateRole: onRole("UpdateRole"),
@@ -129,9 +134,9 @@ export const authorization: Record<string, Authorizer<In>> = {
   TagRole: onRole("TagRole"),
   UntagRole: onRole("UntagRole"),
   ListRoleTags: onRole("ListRoleTags"),
-  PutRolePermissionsBoundary: attach("PutRolePermissionsBoundary", (i, ctx) => role(ctx, i.RoleName)),
+  PutRolePermissionsBoundary: withBoundary(onRole("PutRolePermissionsBoundary")),
   DeleteRolePermissionsBoundary: onRole("DeleteRolePermissionsBoundary"),
-  PutUserPermissionsBoundary: attach("PutUserPermissionsBoundary", (i, ctx) => user(ctx, i.UserName)),
+  PutUserPermissionsBoundary: withBoundary(onUser("PutUserPermissionsBoundary")),
   DeleteUserPermissionsBoundary: onUser("DeleteUserPermissionsBoundary"),
   CreateServiceLinkedRole: on("CreateServiceLinkedRole", serviceRole),
   DeleteServiceLinkedRole: onRole("DeleteServiceLinkedRole"),
