@@ -1,5 +1,9 @@
 /** Terraform-like lives through boto3 and the AWS CLI: users with every credential, OIDC providers, account settings. */
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { aws, awsCliMissing, boto3, boto3Missing, useServer } from "../harness.js";
 import { certificate, sshKey } from "./credentialFixtures.js";
@@ -152,4 +156,41 @@ describe("credential lives through the AWS CLI", { skip: awsCliMissing }, () => 
     await cli("iam", "delete-login-profile", "--user-name", "cli-user");
     await cli("iam", "delete-user", "--user-name", "cli-user");
   });
+
+  it("aws_iam_virtual_mfa_device: the CLI writes the QR code and the seed to files; enable, list, deactivate, delete", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nubis-mfa-"));
+    try {
+      const png = join(dir, "qr.png");
+      const created = await cli("iam", "create-virtual-mfa-device", "--virtual-mfa-device-name", "cli-token", "--outfile", png, "--bootstrap-method", "QRCodePNG");
+      const serial = created.VirtualMFADevice.SerialNumber;
+      assert.equal(serial, "arn:aws:iam::000000000000:mfa/cli-token");
+      assert.deepEqual([...readFileSync(png).subarray(1, 4)].map((b) => String.fromCharCode(b)).join(""), "PNG");
+      const seedFile = join(dir, "seed.txt");
+      await cli("iam", "create-virtual-mfa-device", "--virtual-mfa-device-name", "cli-token-2", "--outfile", seedFile, "--bootstrap-method", "Base32StringSeed");
+      const seed = readFileSync(seedFile, "utf8").trim();
+      assert.match(seed, /^[A-Z2-7]{64}$/);
+      await cli("iam", "create-user", "--user-name", "mfa-cli-user");
+      const step = Math.floor(Date.now() / 30_000);
+      await cli("iam", "enable-mfa-device", "--user-name", "mfa-cli-user", "--serial-number", "arn:aws:iam::000000000000:mfa/cli-token-2", "--authentication-code1", totp(seed, step), "--authentication-code2", totp(seed, step + 1));
+      const assigned = (await cli("iam", "list-virtual-mfa-devices", "--assignment-status", "Assigned")).VirtualMFADevices;
+      assert.deepEqual(assigned.map((d: { SerialNumber: string; User: { UserName: string } }) => [d.SerialNumber, d.User.UserName]), [["arn:aws:iam::000000000000:mfa/cli-token-2", "mfa-cli-user"]]);
+      await cli("iam", "deactivate-mfa-device", "--user-name", "mfa-cli-user", "--serial-number", "arn:aws:iam::000000000000:mfa/cli-token-2");
+      for (const s of [serial, "arn:aws:iam::000000000000:mfa/cli-token-2"]) await cli("iam", "delete-virtual-mfa-device", "--serial-number", s);
+      await cli("iam", "delete-user", "--user-name", "mfa-cli-user");
+      assert.deepEqual((await cli("iam", "list-virtual-mfa-devices")).VirtualMFADevices, []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+
+/** RFC 6238, for the CLI's codes. */
+function totp(seed: string, step: number) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const c of seed) bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const h = createHmac("sha1", Buffer.from(bits.match(/.{8}/g)!.map((b) => parseInt(b, 2)))).update(counter).digest();
+  return String((h.readUInt32BE(h[19] & 15) & 0x7fffffff) % 1e6).padStart(6, "0");
+}
