@@ -127,7 +127,7 @@ async function main() {
   }
   const server = await startServer(config);
   console.log(
-    `nubis ${VERSION} listening on ${server.endpoint} (${services.map((s) => s.name).join(", ")}; state: ${server.store.kind})`,
+    `nubis ${VERSION} listening on ${server.endpoint} (${services.map((s) => s.name).join(", ")}; state: ${server.store.kind}; console: ${server.endpoint}/_nubis/console)`,
   );
   const stop = async () => {
     await server.close();
