@@ -121,19 +121,20 @@ export function qrMatrix(text: string): boolean[][] {
   }
   set(size - 8, 8, true); // the dark module
 
-  // Format information: level L (01), mask 0, BCH(15,5), masked with 0x5412.
-  const mask = 0;
-  const format = bch((1 << 3) | mask, 0x537, 10) ^ 0x5412;
-  const fbit = (i: number) => ((format >>> i) & 1) === 1;
-  // (x, y) = (column, row), as the standard draws them.
-  const xy = (x: number, y: number, v: boolean) => set(y, x, v);
-  for (let i = 0; i <= 5; i++) xy(8, i, fbit(i));
-  xy(8, 7, fbit(6));
-  xy(8, 8, fbit(7));
-  xy(7, 8, fbit(8));
-  for (let i = 9; i < 15; i++) xy(14 - i, 8, fbit(i));
-  for (let i = 0; i < 8; i++) xy(size - 1 - i, 8, fbit(i));
-  for (let i = 8; i < 15; i++) xy(8, size - 15 + i, fbit(i));
+  // Format areas are reserved before the data goes in; their bits depend on the mask.
+  const xy = (x: number, y: number, v: boolean) => set(y, x, v); // (x, y) = (column, row), as the standard draws them
+  const drawFormat = (mask: number) => {
+    const format = bch((1 << 3) | mask, 0x537, 10) ^ 0x5412; // level L (01), BCH(15,5)
+    const fbit = (i: number) => ((format >>> i) & 1) === 1;
+    for (let i = 0; i <= 5; i++) xy(8, i, fbit(i));
+    xy(8, 7, fbit(6));
+    xy(8, 8, fbit(7));
+    xy(7, 8, fbit(8));
+    for (let i = 9; i < 15; i++) xy(14 - i, 8, fbit(i));
+    for (let i = 0; i < 8; i++) xy(size - 1 - i, 8, fbit(i));
+    for (let i = 8; i < 15; i++) xy(8, size - 15 + i, fbit(i));
+  };
+  drawFormat(0);
   if (version >= 7) {
     const info = bch(version, 0x1f25, 12);
     for (let i = 0; i < 18; i++) {
@@ -145,7 +146,7 @@ export function qrMatrix(text: string): boolean[][] {
     }
   }
 
-  // Codeword bits in the zigzag order, mask 0 ((r + c) % 2 == 0) on data modules.
+  // Codeword bits in the zigzag order, unmasked.
   let bit = 0;
   const total = codewords.length * 8;
   for (let right = size - 1; right >= 1; right -= 2) {
@@ -156,14 +157,58 @@ export function qrMatrix(text: string): boolean[][] {
         const upward = ((right + 1) & 2) === 0;
         const r = upward ? size - 1 - vert : vert;
         if (fixed[r][c]) continue;
-        let v = bit < total ? ((codewords[bit >>> 3] >>> (7 - (bit & 7))) & 1) === 1 : false;
+        dark[r][c] = bit < total ? ((codewords[bit >>> 3] >>> (7 - (bit & 7))) & 1) === 1 : false;
         bit++;
-        if ((r + c) % 2 === 0) v = !v;
-        dark[r][c] = v;
       }
     }
   }
-  return dark;
+
+  // The mask with the lowest penalty, as the standard chooses it.
+  const unmasked = dark.map((row) => [...row]);
+  let best: { penalty: number; matrix: boolean[][] } | undefined;
+  for (let mask = 0; mask < 8; mask++) {
+    for (let r = 0; r < size; r++) for (let c = 0; c < size; c++) dark[r][c] = fixed[r][c] ? dark[r][c] : unmasked[r][c] !== MASKS[mask](r, c);
+    drawFormat(mask);
+    const p = penalty(dark);
+    if (!best || p < best.penalty) best = { penalty: p, matrix: dark.map((row) => [...row]) };
+  }
+  return best!.matrix;
+}
+
+const MASKS: Array<(r: number, c: number) => boolean> = [
+  (r, c) => (r + c) % 2 === 0,
+  (r) => r % 2 === 0,
+  (_r, c) => c % 3 === 0,
+  (r, c) => (r + c) % 3 === 0,
+  (r, c) => (Math.floor(r / 2) + Math.floor(c / 3)) % 2 === 0,
+  (r, c) => ((r * c) % 2) + ((r * c) % 3) === 0,
+  (r, c) => (((r * c) % 2) + ((r * c) % 3)) % 2 === 0,
+  (r, c) => (((r + c) % 2) + ((r * c) % 3)) % 2 === 0,
+];
+
+const FINDER_LIKE = ["10111010000", "00001011101"];
+
+/** The four penalty rules: runs, 2x2 blocks, finder-like patterns, dark/light balance. */
+function penalty(m: boolean[][]): number {
+  const n = m.length;
+  let score = 0;
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    lines.push(m[i].map((v) => (v ? "1" : "0")).join(""));
+    lines.push(m.map((row) => (row[i] ? "1" : "0")).join(""));
+  }
+  for (const line of lines) {
+    for (const run of line.match(/0{5,}|1{5,}/g) ?? []) score += run.length - 2;
+    for (const f of FINDER_LIKE) for (let at = line.indexOf(f); at >= 0; at = line.indexOf(f, at + 1)) score += 40;
+  }
+  let darkCount = 0;
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) {
+      if (m[r][c]) darkCount++;
+      if (r < n - 1 && c < n - 1 && m[r][c] === m[r][c + 1] && m[r][c] === m[r + 1][c] && m[r][c] === m[r + 1][c + 1]) score += 3;
+    }
+  }
+  return score + Math.floor(Math.abs((darkCount * 100) / (n * n) - 50) / 5) * 10;
 }
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
