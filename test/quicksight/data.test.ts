@@ -5,6 +5,9 @@ import {
   CreateDataSourceCommand,
   CreateGroupCommand,
   DeleteDataSetCommand,
+  DeleteDataSetRefreshPropertiesCommand,
+  DescribeDataSetRefreshPropertiesCommand,
+  PutDataSetRefreshPropertiesCommand,
   DeleteDataSourceCommand,
   DescribeDataSetCommand,
   DescribeDataSetPermissionsCommand,
@@ -168,5 +171,31 @@ describe("QuickSight data sets", () => {
     assert.equal(gone.$metadata.httpStatusCode, 404);
     const tagsGone = await failure(qs.send(new ListTagsForResourceCommand({ ResourceArn: ds })));
     assert.equal(tagsGone.name, "ResourceNotFoundException");
+  });
+});
+
+describe("QuickSight data set refresh properties (read by Terraform's aws_quicksight_data_set)", () => {
+  it("answers ResourceNotFound until put, 'not a SPICE dataset' for DIRECT_QUERY, and deletes them", async () => {
+    const qs = quicksight(server().endpoint);
+    await qs.send(new CreateDataSourceCommand({ ...A, DataSourceId: "sales", Name: "Sales", Type: "S3", DataSourceParameters: S3 }));
+    await qs.send(new CreateDataSetCommand({ ...A, DataSetId: "spice", Name: "Spice", ImportMode: "SPICE", PhysicalTableMap: table() }));
+    const id = { ...A, DataSetId: "spice" };
+    const read = async () => (await failure(qs.send(new DescribeDataSetRefreshPropertiesCommand(id)))).name;
+    const none = await failure(qs.send(new DescribeDataSetRefreshPropertiesCommand(id)));
+    assert.equal(none.name, "ResourceNotFoundException");
+    assert.equal(none.$metadata.httpStatusCode, 404);
+    const refused = refusal(read);
+    const window = (ColumnName: string, SizeUnit = "DAY") => ({ RefreshConfiguration: { IncrementalRefresh: { LookbackWindow: { ColumnName, Size: 2, SizeUnit: SizeUnit as never } } } });
+    await refused(() => qs.send(new PutDataSetRefreshPropertiesCommand({ ...id, DataSetRefreshProperties: window("nope") })), "InvalidParameterValueException", 400);
+    await refused(() => qs.send(new PutDataSetRefreshPropertiesCommand({ ...id, DataSetRefreshProperties: window("id", "YEAR") })), "InvalidParameterValueException", 400);
+    await refused(() => qs.send(new DeleteDataSetRefreshPropertiesCommand(id)), "ResourceNotFoundException", 404);
+    await qs.send(new PutDataSetRefreshPropertiesCommand({ ...id, DataSetRefreshProperties: window("id") }));
+    assert.deepEqual((await qs.send(new DescribeDataSetRefreshPropertiesCommand(id))).DataSetRefreshProperties, window("id"));
+    await qs.send(new DeleteDataSetRefreshPropertiesCommand(id));
+    assert.equal(await read(), "ResourceNotFoundException");
+    await qs.send(new CreateDataSetCommand({ ...A, DataSetId: "direct", Name: "Direct", ImportMode: "DIRECT_QUERY", PhysicalTableMap: table() }));
+    const direct = await failure(qs.send(new DescribeDataSetRefreshPropertiesCommand({ ...A, DataSetId: "direct" })));
+    assert.equal(direct.name, "InvalidParameterValueException");
+    assert.match(direct.message, /not a SPICE dataset/);
   });
 });

@@ -33,6 +33,11 @@ set_perm = [{"Principal": group["Arn"], "Actions": ["quicksight:DescribeDataSet"
 dset = qs.create_data_set(AwsAccountId=acct, DataSetId="sales", Name="Sales", ImportMode="SPICE", Permissions=set_perm,
   PhysicalTableMap={"t": {"RelationalTable": {"DataSourceArn": ds["Arn"], "Schema": "db", "Name": "sales", "InputColumns": [{"Name": "amount", "Type": "DECIMAL"}]}}})
 r["dset_perms"] = qs.describe_data_set_permissions(AwsAccountId=acct, DataSetId="sales")["Permissions"]
+# Terraform's data set Read also asks for refresh properties and takes ResourceNotFound as "none".
+try:
+    qs.describe_data_set_refresh_properties(AwsAccountId=acct, DataSetId="sales")
+except qs.exceptions.ResourceNotFoundException:
+    r["no_refresh"] = True
 tpl = qs.create_template(AwsAccountId=acct, TemplateId="base", Name="Base", Definition={"DataSetConfigurations": [{"Placeholder": "sales"}], "Sheets": [{"SheetId": "s1", "Name": "Main"}]})
 dash = qs.create_dashboard(AwsAccountId=acct, DashboardId="kpis", Name="KPIs", SourceEntity={"SourceTemplate": {"Arn": tpl["Arn"], "DataSetReferences": [{"DataSetPlaceholder": "sales", "DataSetArn": dset["Arn"]}]}})
 r["dash_version"] = dash["VersionArn"]
@@ -78,6 +83,7 @@ print(json.dumps(r))
     assert.deepEqual(out.members, ["analyst"]);
     assert.equal(out.ds_create, "CREATION_IN_PROGRESS");
     assert.equal(out.ds_status, "CREATION_SUCCESSFUL");
+    assert.equal(out.no_refresh, true);
     assert.equal(out.dset_perms[0].Principal, `arn:aws:quicksight:us-east-1:${ACCOUNT}:group/default/bi`);
     assert.equal(out.dash_version, `arn:aws:quicksight:us-east-1:${ACCOUNT}:dashboard/kpis/version/1`);
     assert.equal(out.dash_status, "CREATION_SUCCESSFUL");
