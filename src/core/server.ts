@@ -338,7 +338,9 @@ export class Nubis {
         ),
       });
     }
-    if ((path === "/_nubis/reset" || path === "/moto-api/reset" || path === "/_nubis/state") && method === "POST") {
+    // The snapshot holds every secret key: with an admin token, reading it needs the token too.
+    const guarded = method === "POST" || (method === "GET" && path === "/_nubis/state" && this.config.adminToken);
+    if ((path === "/_nubis/reset" || path === "/moto-api/reset" || path === "/_nubis/state") && guarded) {
       const refused = mutationRefusal(this.config, request.headers);
       if (refused) return json(403, { error: refused });
     }
