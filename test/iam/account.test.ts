@@ -204,6 +204,27 @@ describe("GetAccountAuthorizationDetails", () => {
     assert.deepEqual(onlyPolicies.UserDetailList, []);
   });
 
+  it("lists roles with their trust policy, inline and attached policies and instance profiles", async () => {
+    const c = other("161616161616");
+    const m = await import("@aws-sdk/client-iam");
+    const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+    await c.send(new m.CreateRoleCommand({ RoleName: "web", AssumeRolePolicyDocument: trust, Tags: [{ Key: "app", Value: "web" }] }));
+    await c.send(new m.PutRolePolicyCommand({ RoleName: "web", PolicyName: "logs", PolicyDocument: policyDoc("logs:PutLogEvents") }));
+    await c.send(new m.AttachRolePolicyCommand({ RoleName: "web", PolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }));
+    await c.send(new m.CreateInstanceProfileCommand({ InstanceProfileName: "web-profile" }));
+    await c.send(new m.AddRoleToInstanceProfileCommand({ InstanceProfileName: "web-profile", RoleName: "web" }));
+    const [role] = (await all(c, { Filter: ["Role"] })).RoleDetailList;
+    assert.equal(role.RoleName, "web");
+    assert.equal(decodeURIComponent(role.AssumeRolePolicyDocument!), trust);
+    assert.deepEqual(role.RolePolicyList!.map((p) => p.PolicyName), ["logs"]);
+    assert.deepEqual(role.AttachedManagedPolicies!.map((p) => p.PolicyName), ["AdministratorAccess"]);
+    assert.deepEqual(role.InstanceProfileList!.map((p) => [p.InstanceProfileName, p.Roles!.map((r) => r.RoleName)]), [["web-profile", ["web"]]]);
+    assert.deepEqual(role.Tags, [{ Key: "app", Value: "web" }]);
+    const summary = (await c.send(new GetAccountSummaryCommand({}))).SummaryMap!;
+    assert.equal(summary.Roles, 1);
+    assert.equal(summary.InstanceProfiles, 1);
+  });
+
   it("pages over all sections together with MaxItems", async () => {
     const c = other("999999999999");
     for (let i = 0; i < 4; i++) await c.send(new CreateUserCommand({ UserName: `u${i}` }));
