@@ -36,7 +36,7 @@ export async function createStore(config: NubisConfig): Promise<Store> {
       throw new Error(`cannot read state file ${config.initState}: ${(error as Error).message}`);
     }
     try {
-      snapshot = parseSnapshot(text);
+      snapshot = parseSnapshot(text, services);
     } catch (error) {
       throw new Error(`state file ${config.initState} refused: ${(error as Error).message}`);
     }

@@ -205,8 +205,11 @@ async function startCluster(): Promise<PostgresCluster> {
 const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
 
 /** Starts the real CLI in a child process (`--port 0 --quiet`); resolves once it printed its endpoint. */
-export function spawnNubis(args: string[]): Promise<{ child: ChildProcess; endpoint: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", CLI, "--port", "0", "--quiet", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+export function spawnNubis(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; endpoint: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", CLI, "--port", "0", "--quiet", ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
+  });
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (d) => {

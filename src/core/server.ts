@@ -354,7 +354,7 @@ export class Nubis {
     if (path === "/_nubis/state" && method === "POST") {
       let snapshot;
       try {
-        snapshot = parseSnapshot(request.body.toString("utf8"));
+        snapshot = parseSnapshot(request.body.toString("utf8"), this.services);
       } catch (error) {
         return json(400, { error: `state document refused, nothing changed: ${(error as Error).message}` });
       }

@@ -164,6 +164,13 @@ export interface ServiceDefinition {
   identity?: IdentitySource;
   /** Action and resources of each operation; under `--auth iam` an operation without one is denied. */
   authorization?: Record<string, Authorizer>;
+  /**
+   * The tables this service keeps (family of `<name>.<family>`), each with a check of one row,
+   * run on snapshots (`--init-state`, POST /_nubis/state) before anything changes: a reason when
+   * the row is not one this service writes. When given, a snapshot table of the service that
+   * is not listed is refused.
+   */
+  tables?: Record<string, (key: string, value: unknown) => string | undefined>;
   /** The resource kinds the web console browses; loaded on the console's first use only. */
   resources?: () => Promise<ResourceKind[]>;
   /** Its declarations carry `resourcePolicy` (KMS key policies): root's calls are declared and checked too, for the cross-account rule. */
