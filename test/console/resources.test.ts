@@ -26,7 +26,7 @@ import {
   GetRoleCommand,
   IAMClient,
 } from "@aws-sdk/client-iam";
-import { CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
+import { CreateGrantCommand, CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import { CreateGroupCommand as QsCreateGroup, CreateGroupMembershipCommand, RegisterUserCommand } from "@aws-sdk/client-quicksight";
 import { clientConfig, useServer } from "../harness.js";
 import { distributionConfig, rsaPem } from "../cloudfront/fixtures.js";
@@ -131,6 +131,18 @@ describe("console resource browser API", () => {
     assert.deepEqual(linked(await detail("quicksight", "groups", "default/analysts"), "referencedBy", "users"), ["default/ana"]);
   });
 
+  it("KMS: a key's grants, each pointing back at its key", async () => {
+    const kms = new KMSClient(clientConfig(server().endpoint, "ap-northeast-1"));
+    const keyId = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.KeyId!;
+    const grantId = (await kms.send(new CreateGrantCommand({ KeyId: keyId, GranteePrincipal: "arn:aws:iam::000000000000:role/web", Operations: ["Decrypt"], Name: "web-decrypt" }))).GrantId!;
+    const region = "&region=ap-northeast-1";
+    assert.deepEqual((await rows("kms", "grants", region)).rows.map((r: { id: string }) => r.id), [`${keyId}/${grantId}`]);
+    const grant = await detail("kms", "grants", `${keyId}/${grantId}`, region);
+    assert.equal(grant.resource.Grant.Name, "web-decrypt");
+    assert.deepEqual(linked(grant, "references", "keys"), [keyId]);
+    assert.deepEqual(linked(await detail("kms", "keys", keyId, region), "referencedBy", "grants"), [`${keyId}/${grantId}`]);
+  });
+
   it("the overview names the accounts and regions holding state", async () => {
     await new KMSClient(clientConfig(server().endpoint, "eu-west-1")).send(new CreateKeyCommand({}));
     await new KMSClient(clientConfig(server().endpoint, "us-east-1", { accessKeyId: "222222222222", secretAccessKey: "x" })).send(new CreateKeyCommand({}));
@@ -138,6 +150,7 @@ describe("console resource browser API", () => {
     assert.deepEqual(
       scopes.filter((s: { services: string[] }) => s.services.includes("kms")),
       [
+        { account: "000000000000", region: "ap-northeast-1", services: ["kms"] },
         { account: "000000000000", region: "eu-west-1", services: ["kms"] },
         { account: "222222222222", region: "us-east-1", services: ["kms"] },
       ],

@@ -1,7 +1,8 @@
-import type { AliasListEntry } from "@aws-sdk/client-kms";
+import type { AliasListEntry, GrantListEntry } from "@aws-sdk/client-kms";
 import { AwsError } from "../../core/errors.js";
-import { allPages, type RequestContext, type ResourceKind } from "../../core/service.js";
+import { allPages, type RequestContext, type ResourceKind, type ResourceLink } from "../../core/service.js";
 import { ListAliases } from "./aliases.js";
+import { ListGrants } from "./grants.js";
 import { DescribeKey, ListKeys } from "./keys.js";
 import { T } from "./model.js";
 
@@ -14,6 +15,12 @@ const aliasesOf = (ctx: RequestContext, KeyId?: string) =>
   allPages(async (Marker) => {
     const out = await ListAliases({ KeyId, Marker, Limit: 100 }, ctx);
     return { items: out.Aliases, next: out.NextMarker };
+  });
+
+const grantsOf = (ctx: RequestContext, KeyId: string, GrantId?: string) =>
+  allPages(async (Marker) => {
+    const out = await ListGrants({ KeyId, GrantId, Marker, Limit: 100 }, ctx);
+    return { items: out.Grants, next: out.NextMarker };
   });
 
 const keys: ResourceKind = {
@@ -36,9 +43,42 @@ const keys: ResourceKind = {
   },
   get: (ctx, KeyId) => DescribeKey({ KeyId }, ctx),
   async links(ctx, KeyId) {
-    return (await aliasesOf(ctx, KeyId)).map((a) => ({ service: "kms", kind: "aliases", id: a.AliasName!, direction: "referencedBy" as const, relation: "alias" }));
+    const aliases = (await aliasesOf(ctx, KeyId)).map((a): ResourceLink => ({ service: "kms", kind: "aliases", id: a.AliasName!, direction: "referencedBy", relation: "alias" }));
+    const grants = (await grantsOf(ctx, KeyId)).map((g): ResourceLink => ({ service: "kms", kind: "grants", id: `${KeyId}/${g.GrantId}`, label: g.Name || g.GrantId, direction: "referencedBy", relation: "grant" }));
+    return [...aliases, ...grants];
   },
 };
+
+/** Grants are listed key by key (KMS has no account-wide list); the id is `KeyId/GrantId`. */
+const grants: ResourceKind = {
+  name: "grants",
+  title: "Grants",
+  table: T.grants,
+  columns: ["GrantId", "KeyId", "Name", "GranteePrincipal", "Operations", "CreationDate"],
+  async list(ctx, Marker) {
+    const out = await ListKeys({ Marker, Limit: 20 }, ctx);
+    const rows = [];
+    for (const { KeyId } of out.Keys ?? []) {
+      for (const g of await grantsOf(ctx, KeyId!)) rows.push(grantRow(KeyId!, g));
+    }
+    return { rows, next: out.NextMarker };
+  },
+  async get(ctx, id) {
+    const [KeyId, GrantId] = id.split("/");
+    const [grant] = await grantsOf(ctx, KeyId, GrantId);
+    if (!grant) throw new AwsError("NotFoundException", `Grant ${GrantId} of key ${KeyId} is not found.`, 400);
+    // KMS has no Get for a grant: this is its ListGrants entry.
+    return { Grant: grant };
+  },
+  async links(_ctx, id) {
+    return [{ service: "kms", kind: "keys", id: id.split("/")[0], direction: "references", relation: "key" }];
+  },
+};
+
+const grantRow = (KeyId: string, g: GrantListEntry) => ({
+  id: `${KeyId}/${g.GrantId}`,
+  columns: { GrantId: g.GrantId, KeyId, Name: g.Name, GranteePrincipal: g.GranteePrincipal, Operations: (g.Operations ?? []).join(", "), CreationDate: date(g.CreationDate) },
+});
 
 const aliases: ResourceKind = {
   name: "aliases",
@@ -67,4 +107,4 @@ const aliases: ResourceKind = {
   },
 };
 
-export const resources: ResourceKind[] = [keys, aliases];
+export const resources: ResourceKind[] = [keys, aliases, grants];
