@@ -162,6 +162,9 @@ export const authorization: Record<string, Authorizer<In>> = {
   UntagPolicy: onPolicy("UntagPolicy"),
   ListPolicyTags: onPolicy("ListPolicyTags"),
   ListEntitiesForPolicy: onPolicy("ListEntitiesForPolicy"),
+  // GetContextKeysForCustomPolicy has no resource type; the principal one acts on the principal.
+  GetContextKeysForCustomPolicy: on("GetContextKeysForCustomPolicy", () => "*"),
+  GetContextKeysForPrincipalPolicy: on("GetContextKeysForPrincipalPolicy", (i) => i.PolicySourceArn ?? ""),
 
   CreateAccessKey: onSelfOrUser("CreateAccessKey"),
   ListAccessKeys: onSelfOrUser("ListAccessKeys"),

@@ -64,6 +64,7 @@ import {
   PutRolePolicy,
 } from "./rolePolicies.js";
 import { ListEntitiesForPolicy } from "./policyUsage.js";
+import { GetContextKeysForCustomPolicy, GetContextKeysForPrincipalPolicy } from "./contextKeys.js";
 import { CreatePolicyVersion, DeletePolicyVersion, GetPolicyVersion, ListPolicyVersions, SetDefaultPolicyVersion } from "./policyVersions.js";
 import { CreateServiceLinkedRole, DeleteServiceLinkedRole, GetServiceLinkedRoleDeletionStatus } from "./serviceLinkedRoles.js";
 import {
@@ -175,6 +176,8 @@ export const iam: ServiceDefinition = {
     UntagPolicy,
     ListPolicyTags,
     ListEntitiesForPolicy,
+    GetContextKeysForCustomPolicy,
+    GetContextKeysForPrincipalPolicy,
     CreatePolicyVersion,
     GetPolicyVersion,
     ListPolicyVersions,

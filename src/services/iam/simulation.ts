@@ -100,7 +100,7 @@ function simulate(layers: Layers, input: SimulateInput, caller?: CallerIds): Sim
 }
 
 /** The policies in force for a user, group or role ARN of the caller's account, and its stored boundary. */
-async function policiesOf(tx: Transaction, ctx: RequestContext, arn: string): Promise<{ policies: PolicySource[]; boundary?: PolicySource }> {
+export async function policiesOf(tx: Transaction, ctx: RequestContext, arn: string): Promise<{ policies: PolicySource[]; boundary?: PolicySource }> {
   const m = /^arn:aws:iam::(\d{12}):(user|group|role)(\/(?:.*\/)?)([\w+=,.@-]+)$/.exec(arn);
   if (!m) throw new AwsError("InvalidInput", `Invalid ARN: ${arn}`);
   const [, account, kind, , name] = m;
