@@ -179,6 +179,8 @@ describe("UpdateRole / UpdateRoleDescription", () => {
     await expectError(iam().send(new UpdateRoleCommand({ RoleName: role.RoleName, MaxSessionDuration: 50000 })), "ValidationError", 400,
       validation(50000, "maxSessionDuration", "Member must have value less than or equal to 43200"));
     await expectError(iam().send(new UpdateRoleCommand({ RoleName: "ghost", Description: "x" })), "NoSuchEntity", 404, "The role with name ghost cannot be found.");
+    await expectError(iam().send(new UpdateRoleDescriptionCommand({ RoleName: "ghost", Description: "x" })), "NoSuchEntity", 404, "The role with name ghost cannot be found.");
+    await expectError(iam().send(new UpdateRoleDescriptionCommand({ RoleName: role.RoleName, Description: "x".repeat(1001) })), "ValidationError", 400);
     assert.deepEqual(await roleState(iam(), role.RoleName!), before);
   });
 });

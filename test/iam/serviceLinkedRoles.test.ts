@@ -9,6 +9,7 @@ import {
   GetRoleCommand,
   GetServiceLinkedRoleDeletionStatusCommand,
   type IAMClient,
+  PutRolePermissionsBoundaryCommand,
   PutRolePolicyCommand,
   UpdateAssumeRolePolicyCommand,
   UpdateRoleDescriptionCommand,
@@ -47,6 +48,7 @@ describe("service-linked roles", () => {
     await expectError(iam().send(new PutRolePolicyCommand({ RoleName: name, PolicyName: "p", PolicyDocument: policyDoc() })), "UnmodifiableEntity", 400, message);
     await expectError(iam().send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess" })), "UnmodifiableEntity", 400, message);
     await expectError(iam().send(new UpdateAssumeRolePolicyCommand({ RoleName: name, PolicyDocument: trust() })), "UnmodifiableEntity", 400, message);
+    await expectError(iam().send(new PutRolePermissionsBoundaryCommand({ RoleName: name, PermissionsBoundary: "arn:aws:iam::aws:policy/AdministratorAccess" })), "UnmodifiableEntity", 400, message);
     assert.deepEqual(await roleState(iam(), name), before);
     const updated = await iam().send(new UpdateRoleDescriptionCommand({ RoleName: name, Description: "mine" }));
     assert.equal(updated.Role!.Description, "mine");
