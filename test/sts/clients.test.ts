@@ -63,7 +63,8 @@ print(json.dumps({"arn": me["Arn"], "key": c["AccessKeyId"], "users": len(users)
     writeFileSync(join(dir, "config"), `[profile app]\nrole_arn = ${role.Arn}\nsource_profile = src\nrole_session_name = cli-session\nregion = us-east-1\n`);
     const run = (...args: string[]) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-        const env: NodeJS.ProcessEnv = { ...process.env, AWS_CONFIG_FILE: join(dir, "config"), AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"), AWS_ENDPOINT_URL: server().endpoint, AWS_PAGER: "" };
+        const env: NodeJS.ProcessEnv = { ...process.env, AWS_CONFIG_FILE: join(dir, "config"), AWS_SHARED_CREDENTIALS_FILE: join(dir, "credentials"), AWS_ENDPOINT_URL: server().endpoint, AWS_PAGER: "", HOME: dir };
+        // HOME: the CLI caches assumed-role credentials under ~/.aws/cli/cache, keyed by role and session name.
         for (const k of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"]) delete env[k];
         execFile("aws", ["--profile", "app", "--endpoint-url", server().endpoint, "--output", "json", ...args], { env }, (error, stdout, stderr) =>
           resolve({ code: error ? 1 : 0, stdout, stderr }),

@@ -2,6 +2,7 @@ import type { NubisConfig } from "../config.js";
 import type { HttpRequest, LoadedService } from "../protocols/protocol.js";
 import type { Principal, RequestContext, ServiceDefinition } from "../service.js";
 import type { Store } from "../store/store.js";
+import { inPartition } from "../partition.js";
 import { findCredential } from "./credentials.js";
 import { ALLOW_ALL, decide, type DeniedBy, type Layers } from "./engine.js";
 import type { CallerIds, PolicySource } from "./policy.js";
@@ -170,14 +171,21 @@ export async function authorize(
   if (declared.noPermissionRequired) return;
   const rp = declared.resourcePolicy;
   if (p.type === "root" && (!rp || rp.account === p.account) && !p.session?.policies) return;
-  const facts = { ...globalContext(ctx, sourceIp), ...declared.context };
+  // ARNs are stored in the aws partition; policies of a cn-*/us-gov-* caller name arn:aws-cn:…, arn:aws-us-gov:….
+  const part = (arn: string) => inPartition(arn, ctx.region);
+  const global = globalContext(ctx, sourceIp);
+  global["aws:PrincipalArn"] = global["aws:PrincipalArn"].map(part);
+  const facts = { ...global, ...declared.context };
   const layers: Layers = { ...(await layersOf(store, services, p)), ...(rp ? { resource: rp } : {}) };
-  const caller = callerIds(p);
+  const ids = callerIds(p);
+  const caller = { ...ids, direct: Object.fromEntries(Object.entries(ids.direct).map(([k, v]) => [k, v.map(part)])) };
+  const shown = { ...p, arn: part(p.arn) };
   for (const { action, resources } of [declared, ...(declared.also ?? [])]) {
-    for (const resource of resources) {
+    for (const declaredResource of resources) {
+      const resource = part(declaredResource);
       const verdict = decide(layers, { action, resource, context: facts, caller });
       if (verdict.decision === "allowed") continue;
-      throw denied(denialMessage(p, action, resource, verdict.decision, verdict.deniedBy ?? "identity-based policy", declared.terseDenial, rp?.kind));
+      throw denied(denialMessage(shown, action, resource, verdict.decision, verdict.deniedBy ?? "identity-based policy", declared.terseDenial, rp?.kind));
     }
   }
 }

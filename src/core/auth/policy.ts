@@ -91,7 +91,7 @@ function namedIn(principal: Record<string, string[]>, caller: CallerIds | undefi
     const direct = caller.direct[type] ?? [];
     for (const name of names) {
       if (name === "*" && type === "AWS" && Object.keys(caller.direct).length) return "direct";
-      if (direct.includes(name)) return "direct";
+      if (direct.includes(name) || direct.some((d) => samePartition(d) === samePartition(name))) return "direct";
       if (type === "AWS" && caller.account && (name === caller.account || /^arn:[\w-]+:iam::(\d{12}):root$/.exec(name)?.[1] === caller.account)) {
         best = "account";
       }
@@ -116,7 +116,7 @@ export function statementApplies(
   if (s.NotAction && s.NotAction.some(actionMatches)) return false;
   const resourceMatches = (pattern: string) => {
     const p = variables ? substitute(pattern, context, true) : pattern;
-    return p !== undefined && globMatch(p, facts.resource, false);
+    return p !== undefined && globMatch(samePartition(p), samePartition(facts.resource), false);
   };
   if (s.Resource && !s.Resource.some(resourceMatches)) return false;
   if (s.NotResource && s.NotResource.some(resourceMatches)) return false;
@@ -127,6 +127,12 @@ export function statementApplies(
   }
   return true;
 }
+
+/**
+ * ARNs compared across the partition names: nubis stores ARNs in `aws` and shows them in the
+ * signing region's partition, and a policy may be written either way (partitions never meet).
+ */
+export const samePartition = (arn: string) => arn.replace(/^arn:aws-[a-z-]+:/, "arn:aws:");
 
 /** `*` any run of characters, `?` one character; actions ignore case, ARNs do not. */
 export function globMatch(pattern: string, value: string, ignoreCase: boolean): boolean {
@@ -187,6 +193,8 @@ const arnLike: Test = (value, pattern) => {
   if (v.length < 6 || p.length < 6) return pattern === "*" || globMatch(pattern, value, false);
   const head = (parts: string[]) => [...parts.slice(0, 5), parts.slice(5).join(":")];
   const [hv, hp] = [head(v), head(p)];
+  // Partitions compare as one (see samePartition).
+  if (hv[1].startsWith("aws") && hp[1].startsWith("aws") && !/[*?]/.test(hp[1])) hv[1] = hp[1];
   return hp.every((part, i) => globMatch(part, hv[i], false));
 };
 
