@@ -88,6 +88,43 @@ print(json.dumps({"refusals": refusals, "gone": gone, "mfa": len(iam.list_virtua
   });
 });
 
+describe("an audit script through boto3", { skip: boto3Missing }, () => {
+  it("waits for the credential report, reads the CSV, the summary and every page of the authorization details", async () => {
+    const out = await boto3(
+      server().endpoint,
+      `
+import boto3, csv, io, json, os, time
+iam = boto3.client("iam", endpoint_url=os.environ["ENDPOINT"])
+for i in range(3):
+    iam.create_user(UserName="audit-%d" % i)
+iam.create_access_key(UserName="audit-0")
+while iam.generate_credential_report()["State"] != "COMPLETE":
+    time.sleep(0.1)
+report = iam.get_credential_report()
+rows = list(csv.DictReader(io.StringIO(report["Content"].decode())))
+summary = iam.get_account_summary()["SummaryMap"]
+users = []
+for page in iam.get_paginator("get_account_authorization_details").paginate(Filter=["User"], PaginationConfig={"PageSize": 2}):
+    users += [u["UserName"] for u in page["UserDetailList"]]
+for i in range(3):
+    for k in iam.list_access_keys(UserName="audit-%d" % i)["AccessKeyMetadata"]:
+        iam.delete_access_key(UserName="audit-%d" % i, AccessKeyId=k["AccessKeyId"])
+    iam.delete_user(UserName="audit-%d" % i)
+print(json.dumps({
+    "format": report["ReportFormat"],
+    "rows": [[r["user"], r["access_key_1_active"]] for r in rows],
+    "users": summary["Users"],
+    "details": users,
+}))
+`,
+    );
+    assert.equal(out.format, "text/csv");
+    assert.deepEqual(out.rows.slice(0, 2), [["<root_account>", "false"], ["audit-0", "true"]]);
+    assert.ok(out.users >= 3);
+    for (const name of ["audit-0", "audit-1", "audit-2"]) assert.ok(out.details.includes(name));
+  });
+});
+
 describe("credential lives through the AWS CLI", { skip: awsCliMissing }, () => {
   const cli = async (...args: string[]) => {
     const r = await aws(server().endpoint, ...args);
