@@ -21,6 +21,7 @@ import { cloudFront, distributionConfig, DISTRIBUTION_DOMAIN, DISTRIBUTION_ID, E
 const server = useServer({ cloudfrontDeployDelayMs: 100 });
 const small = useServer({ quotas: { "cloudfront.DistributionsPerAccount": 2 } });
 const limited = () => cloudFront(small().endpoint);
+const slow = useServer({ cloudfrontDeployDelayMs: 3_600_000 });
 const client = () => cloudFront(server().endpoint);
 beforeEach(() => reset(server().endpoint));
 const refused = refusal(() => storeState(server().store as never));
@@ -180,7 +181,6 @@ describe("UpdateDistribution / DeleteDistribution", () => {
     await refused(() => client().send(new DeleteDistributionCommand({ Id: id, IfMatch: out.ETag })), "DistributionNotDisabled", 409);
     const cfg = { ...out.Distribution!.DistributionConfig!, Enabled: false };
     const up = await client().send(new UpdateDistributionCommand({ Id: id, IfMatch: out.ETag, DistributionConfig: cfg }));
-    await refused(() => client().send(new DeleteDistributionCommand({ Id: id, IfMatch: up.ETag })), "DistributionNotDisabled", 409);
     await deployed(id);
     await refused(() => client().send(new DeleteDistributionCommand({ Id: id, IfMatch: out.ETag })), "PreconditionFailed", 412);
     const del = await client().send(new DeleteDistributionCommand({ Id: id, IfMatch: up.ETag }));
@@ -188,6 +188,17 @@ describe("UpdateDistribution / DeleteDistribution", () => {
     await refused(() => get(id), "NoSuchDistribution", 404);
     // Its CallerReference is free again.
     await client().send(new CreateDistributionCommand({ DistributionConfig: cfg }));
+  });
+});
+
+describe("a disable that has not finished deploying", () => {
+  it("still refuses the delete with DistributionNotDisabled (409)", async () => {
+    const held = cloudFront(slow().endpoint);
+    const cfg = distributionConfig({ Enabled: false });
+    const out = await held.send(new CreateDistributionCommand({ DistributionConfig: cfg }));
+    const e = await failure(held.send(new DeleteDistributionCommand({ Id: out.Distribution!.Id, IfMatch: out.ETag })));
+    assert.deepEqual([e.name, e.$metadata.httpStatusCode], ["DistributionNotDisabled", 409]);
+    assert.equal((await held.send(new GetDistributionCommand({ Id: out.Distribution!.Id }))).ETag, out.ETag);
   });
 });
 

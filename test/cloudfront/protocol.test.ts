@@ -28,9 +28,9 @@ async function errorOf(res: Response) {
 
 describe("restXml protocol (CloudFront)", () => {
   it("answers an operation without a handler with NotImplemented (501, Receiver) naming it", async () => {
-    const e = await errorOf(await call("GET", "/2020-05-31/distribution"));
+    const e = await errorOf(await call("GET", "/2020-05-31/streaming-distribution"));
     assert.deepEqual([e.status, e.type, e.code], [501, "Receiver", "NotImplemented"]);
-    assert.match(e.message, /ListDistributions/);
+    assert.match(e.message, /ListStreamingDistributions/);
   });
 
   it("matches query literals and prefers the most specific template", async () => {
@@ -38,10 +38,9 @@ describe("restXml protocol (CloudFront)", () => {
       // TagResource/UntagResource (`?Operation=Tag|Untag`) are served now: tagging.test.ts checks their dispatch.
       ["POST", "/2020-05-31/streaming-distribution?WithTags", "CreateStreamingDistributionWithTags"],
       ["POST", "/2020-05-31/streaming-distribution", "CreateStreamingDistribution"],
-      ["POST", "/2020-05-31/distribution?WithTags", "CreateDistributionWithTags"],
-      ["POST", "/2020-05-31/distribution", "CreateDistribution"],
-      ["GET", "/2020-05-31/distribution/EDFDVBD632BHDS5/config", "GetDistributionConfig"],
-      ["GET", "/2020-05-31/distribution/EDFDVBD632BHDS5", "GetDistribution"],
+      // Distributions are served now (distributions.test.ts); field-level encryption still shows the /config preference.
+      ["GET", "/2020-05-31/field-level-encryption-profile/PPK0UOSIF5WSV/config", "GetFieldLevelEncryptionProfileConfig"],
+      ["GET", "/2020-05-31/field-level-encryption-profile/PPK0UOSIF5WSV", "GetFieldLevelEncryptionProfile"],
     ];
     for (const [method, path, operation] of cases) {
       const e = await errorOf(await call(method, path, method === "POST" ? "<x/>" : undefined));

@@ -28,10 +28,12 @@ import {
   UpdateDistributionTenantCommand,
   waitUntilInvalidationCompleted,
 } from "@aws-sdk/client-cloudfront";
-import { useServer } from "../harness.js";
+import { failure, useServer } from "../harness.js";
 import { cloudFront, distributionConfig, MANAGED_CACHING_OPTIMIZED, refusal, reset, storeState, until } from "./fixtures.js";
 
 const server = useServer({ cloudfrontDeployDelayMs: 100 });
+// Invalidations that stay InProgress for the whole test, so in-progress limits never race the clock.
+const slow = useServer({ cloudfrontDeployDelayMs: 3_600_000 });
 const client = () => cloudFront(server().endpoint);
 beforeEach(() => reset(server().endpoint));
 const refused = refusal(() => storeState(server().store as never));
@@ -78,8 +80,12 @@ describe("invalidations", () => {
     await refused(() => client().send(new CreateInvalidationCommand({ DistributionId: "E0000000000000", InvalidationBatch: batch(["/a"]) })), "NoSuchDistribution", 404);
     await refused(() => client().send(new GetInvalidationCommand({ DistributionId: d.Id, Id: "I0000000000000" })), "NoSuchInvalidation", 404);
     await refused(() => client().send(new CreateInvalidationCommand({ DistributionId: d.Id, InvalidationBatch: batch(Array.from({ length: 3001 }, (_, i) => `/f${i}`)) })), "BatchTooLarge", 413);
-    await client().send(new CreateInvalidationCommand({ DistributionId: d.Id, InvalidationBatch: batch(Array.from({ length: 15 }, (_, i) => `/w${i}/*`)) }));
-    await refused(() => client().send(new CreateInvalidationCommand({ DistributionId: d.Id, InvalidationBatch: batch(["/more/*"]) })), "TooManyInvalidationsInProgress", 400);
+    const held = cloudFront(slow().endpoint);
+    const s = (await held.send(new CreateDistributionCommand({ DistributionConfig: distributionConfig() }))).Distribution!;
+    await held.send(new CreateInvalidationCommand({ DistributionId: s.Id, InvalidationBatch: batch(Array.from({ length: 15 }, (_, i) => `/w${i}/*`)) }));
+    const e = await failure(held.send(new CreateInvalidationCommand({ DistributionId: s.Id, InvalidationBatch: batch(["/more/*"]) })));
+    assert.deepEqual([e.name, e.$metadata.httpStatusCode], ["TooManyInvalidationsInProgress", 400]);
+    assert.equal((await held.send(new ListInvalidationsCommand({ DistributionId: s.Id }))).InvalidationList!.Quantity, 1);
   });
 });
 

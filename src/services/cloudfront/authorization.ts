@@ -123,6 +123,16 @@ export const authorization: Record<string, Authorizer<In>> = {
   GetDistributionTenant: on("GetDistributionTenant", "distribution-tenant", "Identifier"),
   GetDistributionTenantByDomain: anyResource("GetDistributionTenantByDomain"),
   UpdateDistributionTenant: on("UpdateDistributionTenant", "distribution-tenant", "Id"),
+  AssociateDistributionTenantWebACL: on("AssociateDistributionTenantWebACL", "distribution-tenant", "Id"),
+  DisassociateDistributionTenantWebACL: on("DisassociateDistributionTenantWebACL", "distribution-tenant", "Id"),
+  AssociateAlias: on("AssociateAlias", "distribution", "TargetDistributionId"),
+  ListConflictingAliases: on("ListConflictingAliases", "distribution", "DistributionId"),
+  ListDomainConflicts: anyResource("ListDomainConflicts"),
+  UpdateDomainAssociation: (i: In, ctx) => {
+    const t = i.TargetResource as unknown as { DistributionId?: string; DistributionTenantId?: string } | undefined;
+    const arn = t?.DistributionId ? arnOf(ctx.account, "distribution", t.DistributionId) : arnOf(ctx.account, "distribution-tenant", t?.DistributionTenantId ?? "*");
+    return { action: "cloudfront:UpdateDomainAssociation", resources: [arn] };
+  },
   DeleteDistributionTenant: on("DeleteDistributionTenant", "distribution-tenant", "Id"),
 
   CreatePublicKey: anyResource("CreatePublicKey"),

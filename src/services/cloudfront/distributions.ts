@@ -198,7 +198,7 @@ export const GetDistributionConfig: Handler<GetDistributionConfigRequest, GetDis
   });
 
 /** Writes a changed config: references, domains, a new ETag and a new deployment. */
-async function replaceConfig(tx: Transaction, ctx: RequestContext, r: DistributionRecord, config: Config): Promise<DistributionRecord> {
+export async function replaceConfig(tx: Transaction, ctx: RequestContext, r: DistributionRecord, config: Config): Promise<DistributionRecord> {
   const refs = await checkReferences(tx, ctx, config, r.Refs);
   await claimDomains(tx, owner(ctx.account, r.Id), aliasesOf(r.Config), aliasesOf(config));
   const updated = nextDeployment({ ...r, Config: config, Refs: refs, LastModifiedTime: ctx.now.toISOString() }, ctx);

@@ -51,6 +51,7 @@ import * as functions from "./functions.js";
 import * as keyValueStores from "./keyValueStores.js";
 import * as tenants from "./tenants.js";
 import * as monitoring from "./monitoringSubscriptions.js";
+import * as domains from "./domains.js";
 
 /** Invalidations of a distribution and of a tenant share one module; each target names its own not-found. */
 const invalidations = invalidationHandlers(
@@ -151,6 +152,7 @@ export const cloudfront: ServiceDefinition = {
     ...handlersOf(keyValueStores),
     ...handlersOf(tenants),
     ...handlersOf(monitoring),
+    ...handlersOf(domains),
   },
   authorization,
   resources: () => import("./consoleResources.js").then((m) => m.resources),

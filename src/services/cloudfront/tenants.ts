@@ -1,4 +1,8 @@
 import type {
+  AssociateDistributionTenantWebACLRequest,
+  AssociateDistributionTenantWebACLResult,
+  DisassociateDistributionTenantWebACLRequest,
+  DisassociateDistributionTenantWebACLResult,
   CreateDistributionTenantRequest,
   CreateDistributionTenantResult,
   Customizations,
@@ -122,6 +126,22 @@ async function validDistribution(tx: Transaction, ctx: RequestContext, id: strin
 const refsOf = (r: TenantRecord) => [ref("distribution", r.DistributionId), ref("connection-group", r.ConnectionGroupId)];
 const owner = (account: string, id: string) => ({ account, kind: "distribution-tenant" as const, id });
 
+/**
+ * Writes a changed tenant: its domains are claimed (CNAMEAlreadyExists), its references moved,
+ * a new ETag issued and a new deployment started. `next` is the whole new record.
+ */
+export async function changeTenant(tx: Transaction, ctx: RequestContext, r: TenantRecord, next: Omit<TenantRecord, "ETag" | "DeployedAt" | "LastModifiedTime">): Promise<TenantRecord> {
+  await claimDomains(tx, owner(ctx.account, r.Id), r.Domains, next.Domains);
+  const { ETag: _e, DeployedAt: _d, ...plain } = next as TenantRecord;
+  const updated = nextDeployment({ ...plain, LastModifiedTime: ctx.now.toISOString() }, ctx);
+  await tx.put(TABLE, key(ctx.account, r.Id), updated);
+  await setReferences(tx, ctx.account, r.Id, refsOf(r), refsOf(updated));
+  return updated;
+}
+
+export type { TenantRecord };
+export { findTenant };
+
 export const CreateDistributionTenant: Handler<CreateDistributionTenantRequest, CreateDistributionTenantResult> = async (input, ctx) => {
   if (!input.Name || !NAME.test(input.Name)) throw invalid("The tenant Name must be 3 to 128 characters: letters, digits, hyphens and dots, starting and ending with a letter or digit.");
   const domains = validDomains(input.Domains);
@@ -181,22 +201,16 @@ export const UpdateDistributionTenant: Handler<UpdateDistributionTenantRequest, 
     const distributionId = input.DistributionId ?? r.DistributionId;
     await validDistribution(tx, ctx, distributionId, parameters);
     const groupId = input.ConnectionGroupId ? (await requireConnectionGroup(tx, ctx.account, input.ConnectionGroupId)).Id : r.ConnectionGroupId;
-    await claimDomains(tx, owner(ctx.account, r.Id), r.Domains, domains);
-    const updated = nextDeployment(
-      {
-        ...r,
-        DistributionId: distributionId,
-        Domains: domains,
-        ...(input.Customizations ? { Customizations: input.Customizations } : {}),
-        Parameters: parameters,
-        ConnectionGroupId: groupId,
-        Enabled: input.Enabled ?? r.Enabled,
-        LastModifiedTime: ctx.now.toISOString(),
-      },
-      ctx,
-    );
-    await tx.put(TABLE, key(ctx.account, r.Id), updated);
-    await setReferences(tx, ctx.account, r.Id, refsOf(r), refsOf(updated));
+    const { Customizations: _c, ...kept } = r;
+    const updated = await changeTenant(tx, ctx, r, {
+      ...kept,
+      DistributionId: distributionId,
+      Domains: domains,
+      ...((input.Customizations ?? r.Customizations) ? { Customizations: input.Customizations ?? r.Customizations } : {}),
+      Parameters: parameters,
+      ConnectionGroupId: groupId,
+      Enabled: input.Enabled ?? r.Enabled,
+    });
     return { DistributionTenant: tenantOf(updated, ctx, "InProgress"), ETag: updated.ETag };
   });
 
@@ -239,6 +253,29 @@ export const ListDistributionTenants: Handler<ListDistributionTenantsRequest, Li
     return { ...(nextMarker ? { NextMarker: nextMarker } : {}), DistributionTenantList: records.map((r) => summaryOf(r, ctx)) };
   });
 };
+
+const WAF_ARN = /^arn:aws:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[0-9a-f-]{36}$/;
+
+/** The tenant's WebAcl customization, set or removed: the same change as an update that only changes it. */
+async function setTenantWebAcl(ctx: RequestContext, id: string | undefined, ifMatch: string | undefined, arn: string | undefined) {
+  return ctx.transaction(async (tx) => {
+    const r = await requireTenant(tx, ctx.account, id);
+    checkIfMatch(r, ifMatch);
+    const { WebAcl: _w, ...others } = r.Customizations ?? {};
+    const customizations: Customizations = arn ? { ...others, WebAcl: { Action: "override", Arn: arn } } : others;
+    const { Customizations: _c, ...kept } = r;
+    const updated = await changeTenant(tx, ctx, r, { ...kept, ...(Object.keys(customizations).length ? { Customizations: customizations } : {}) });
+    return { Id: r.Id, ETag: updated.ETag };
+  });
+}
+
+export const AssociateDistributionTenantWebACL: Handler<AssociateDistributionTenantWebACLRequest, AssociateDistributionTenantWebACLResult> = async (input, ctx) => {
+  if (!WAF_ARN.test(input.WebACLArn ?? "")) throw invalid("WebACLArn must be the ARN of a global AWS WAF web ACL (us-east-1).");
+  return { ...(await setTenantWebAcl(ctx, input.Id, input.IfMatch, input.WebACLArn)), WebACLArn: input.WebACLArn };
+};
+
+export const DisassociateDistributionTenantWebACL: Handler<DisassociateDistributionTenantWebACLRequest, DisassociateDistributionTenantWebACLResult> = (input, ctx) =>
+  setTenantWebAcl(ctx, input.Id, input.IfMatch, undefined);
 
 export const ListDistributionTenantsByCustomization: Handler<ListDistributionTenantsByCustomizationRequest, ListDistributionTenantsByCustomizationResult> = async (
   input,
