@@ -370,7 +370,7 @@ export const GenerateRandom: Handler<GenerateRandomRequest, GenerateRandomRespon
   if (input.NumberOfBytes === undefined) throw new AwsError("ValidationException", "NumberOfBytes is required.");
   if (input.Recipient) throw new AwsError("ValidationException", "Recipient (Nitro Enclaves attestation) is not supported by this KMS endpoint.");
   if (input.CustomKeyStoreId !== undefined) {
-    await ctx.transaction((tx) => check.requireCustomKeyStore(tx, ctx, input.CustomKeyStoreId!));
+    await ctx.transaction((tx) => check.requireConnectedStore(tx, ctx, input.CustomKeyStoreId!));
   }
   return { Plaintext: randomBytes(input.NumberOfBytes) };
 };

@@ -2,6 +2,14 @@ import type { ServiceDefinition } from "../../core/service.js";
 import { authorization } from "./authorization.js";
 import { CreateAlias, DeleteAlias, ListAliases, UpdateAlias } from "./aliases.js";
 import * as crypto from "./cryptography.js";
+import {
+  ConnectCustomKeyStore,
+  CreateCustomKeyStore,
+  DeleteCustomKeyStore,
+  DescribeCustomKeyStores,
+  DisconnectCustomKeyStore,
+  UpdateCustomKeyStore,
+} from "./customKeyStores.js";
 import { CreateGrant, ListGrants, ListRetirableGrants, RetireGrant, RevokeGrant } from "./grants.js";
 import {
   CancelKeyDeletion,
@@ -79,6 +87,12 @@ export const kms: ServiceDefinition = {
     GetParametersForImport,
     ImportKeyMaterial,
     DeleteImportedKeyMaterial,
+    CreateCustomKeyStore,
+    DescribeCustomKeyStores,
+    UpdateCustomKeyStore,
+    DeleteCustomKeyStore,
+    ConnectCustomKeyStore,
+    DisconnectCustomKeyStore,
     Encrypt: crypto.Encrypt,
     Decrypt: crypto.Decrypt,
     ReEncrypt: crypto.ReEncrypt,

@@ -72,6 +72,7 @@ export const CreateKey: Handler<CreateKeyRequest, CreateKeyResponse> = async (in
   const probeArn = keyArn({ Account: ctx.account, Region: ctx.region, KeyId: "*" });
   if (input.Policy !== undefined) checkPolicy(ctx, input.Policy, probeArn, input.BypassPolicyLockoutSafetyCheck);
   return ctx.transaction(async (tx) => {
+    if (input.CustomKeyStoreId !== undefined) await check.requireConnectedStore(tx, ctx, input.CustomKeyStoreId);
     const limit = ctx.quota("KeysPerRegion");
     if ((await tx.count(T.keys, regionPrefix(ctx.account, ctx.region))) >= limit) {
       throw new AwsError("LimitExceededException", `Cannot exceed quota for KeysPerRegion: ${limit}`);

@@ -140,11 +140,7 @@ export function createKeyInput(input: {
     throw new AwsError("ValidationException", `KeyUsage ${usage} is not compatible with KeySpec ${spec}`);
   }
   const origin = (input.Origin ?? "AWS_KMS") as OriginType;
-  if (input.CustomKeyStoreId !== undefined) {
-    // No custom key store exists in nubis (CreateCustomKeyStore is not implemented), so any id is unknown.
-    throw new AwsError("CustomKeyStoreNotFoundException", `Custom key store ${input.CustomKeyStoreId} does not exist.`);
-  }
-  if (origin === "AWS_CLOUDHSM" || origin === "EXTERNAL_KEY_STORE") {
+  if ((origin === "AWS_CLOUDHSM" || origin === "EXTERNAL_KEY_STORE") && input.CustomKeyStoreId === undefined) {
     throw new AwsError("ValidationException", `A CustomKeyStoreId is required when Origin is ${origin}.`);
   }
   tags(input.Tags);
@@ -180,8 +176,17 @@ export function indexMarker(marker: string, size: number): number {
 
 /** The custom key store an id names in the caller's account and region (CustomKeyStoreNotFoundException otherwise). */
 export async function requireCustomKeyStore(tx: Transaction, ctx: { account: string; region: string }, id: string) {
-  const store = await tx.get(CUSTOM_KEY_STORES, `${ctx.account}/${ctx.region}/${id}`);
+  const store = await tx.get<{ ConnectionState: string }>(CUSTOM_KEY_STORES, `${ctx.account}/${ctx.region}/${id}`);
   if (!store) throw new AwsError("CustomKeyStoreNotFoundException", `Custom key store ${id} does not exist.`);
+  return store;
+}
+
+/** A custom key store that can serve a request: nubis connects none (customKeyStores.ts), so it is never CONNECTED. */
+export async function requireConnectedStore(tx: Transaction, ctx: { account: string; region: string }, id: string) {
+  const store = await requireCustomKeyStore(tx, ctx, id);
+  if (store.ConnectionState !== "CONNECTED") {
+    throw new AwsError("CustomKeyStoreInvalidStateException", `Custom key store ${id} is ${store.ConnectionState}: it must be CONNECTED.`);
+  }
   return store;
 }
 export const CUSTOM_KEY_STORES = "kms.customKeyStores";
