@@ -14,6 +14,7 @@ import {
   PutUserPermissionsBoundaryCommand,
   PutRolePolicyCommand,
   PutUserPolicyCommand,
+  UpdateAssumeRolePolicyCommand,
 } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, GetCallerIdentityCommand, GetFederationTokenCommand, GetSessionTokenCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
@@ -179,6 +180,24 @@ describe("--auth iam: what a session may do", () => {
     await iam().send(new DeleteRoleCommand({ RoleName }));
     await denied(iam(s).send(new ListUsersCommand({})));
     assert.equal((await sts(s).send(new GetCallerIdentityCommand({}))).Arn, `arn:aws:sts::${ACCOUNT}:assumed-role/${RoleName}/gone`);
+  });
+
+  it("a trust policy changed after AssumeRole does not end the sessions already issued (it is read only when assuming)", async () => {
+    const { creds, role, RoleName } = await setup({ rolePolicy: policy(allow("iam:ListUsers")) });
+    const s = session(await sts(creds).send(new AssumeRoleCommand({ RoleArn: role.Arn!, RoleSessionName: "kept" })));
+    await iam().send(new UpdateAssumeRolePolicyCommand({ RoleName, PolicyDocument: trusting(`arn:aws:iam::${ACCOUNT}:root`) }));
+    assert.ok((await iam(s).send(new ListUsersCommand({}))).Users);
+    await denied(sts(creds).send(new AssumeRoleCommand({ RoleArn: role.Arn!, RoleSessionName: "new" })));
+  });
+
+  it("session tags are aws:PrincipalTag/ keys of the session's requests", async () => {
+    const trust = (u: string) => policy({ Effect: "Allow", Principal: { AWS: u }, Action: ["sts:AssumeRole", "sts:TagSession"] });
+    const rolePolicy = policy(allow("iam:ListUsers", "*", { Condition: { StringEquals: { "aws:PrincipalTag/team": "blue" } } }));
+    const { creds, role } = await setup({ trust, rolePolicy });
+    const blue = session(await sts(creds).send(new AssumeRoleCommand({ RoleArn: role.Arn!, RoleSessionName: "blue", Tags: [{ Key: "team", Value: "blue" }] })));
+    assert.ok((await iam(blue).send(new ListUsersCommand({}))).Users);
+    const red = session(await sts(creds).send(new AssumeRoleCommand({ RoleArn: role.Arn!, RoleSessionName: "red", Tags: [{ Key: "team", Value: "red" }] })));
+    await denied(iam(red).send(new ListUsersCommand({})));
   });
 
   it("the SDK's fromTemporaryCredentials drives AssumeRole and signs with the session", async () => {

@@ -8,6 +8,7 @@ import {
   GetSessionTokenCommand,
   DecodeAuthorizationMessageCommand,
 } from "@aws-sdk/client-sts";
+import { encodeAuthorizationMessage } from "../../src/core/auth/authorizationMessage.js";
 import { useServer } from "../harness.js";
 import { CREDENTIALS, credsOf, doc, iam, refused, sts, unique } from "./fixtures.js";
 
@@ -110,6 +111,27 @@ describe("STS GetAccessKeyInfo, DecodeAuthorizationMessage", () => {
     const tw = await sts(server().endpoint).send(new GetAccessKeyInfoCommand({ AccessKeyId: "123456789012abcd" }));
     assert.equal(tw.Account, "000000000000");
     await refused(sts(server().endpoint).send(new GetAccessKeyInfoCommand({ AccessKeyId: "short" })), "ValidationError", 400);
+  });
+
+  it("decodes the messages nubis encodes for AccessDenied answers, for their own account only", async () => {
+    const details = {
+      allowed: false,
+      explicitDeny: false,
+      matchedStatements: { items: [] },
+      failures: { items: [] },
+      context: { principal: { id: "AIDAEXAMPLE", arn: "arn:aws:iam::000000000000:user/alice" }, action: "ec2:RunInstances", resource: "*", conditions: { items: [] } },
+    };
+    const encoded = encodeAuthorizationMessage(details);
+    const out = await sts(server().endpoint).send(new DecodeAuthorizationMessageCommand({ EncodedMessage: encoded }));
+    assert.deepEqual(JSON.parse(out.DecodedMessage!), details);
+    await refused(
+      sts(server().endpoint, { accessKeyId: "111111111111", secretAccessKey: "test" }).send(new DecodeAuthorizationMessageCommand({ EncodedMessage: encoded })),
+      "InvalidAuthorizationMessageException",
+      400,
+    );
+    // One changed character and it is no message nubis issued.
+    const tampered = encoded.slice(0, -2) + (encoded.endsWith("AA") ? "BB" : "AA");
+    await refused(sts(server().endpoint).send(new DecodeAuthorizationMessageCommand({ EncodedMessage: tampered })), "InvalidAuthorizationMessageException", 400);
   });
 
   it("refuses a message nubis did not issue", async () => {
