@@ -28,8 +28,8 @@ export interface LogEntry {
   cut?: { request?: number; response?: number };
 }
 
-/** Bodies larger than this are kept only up to it (a copy, so the full buffer can be freed). */
-export const KEPT_BODY_BYTES = 256 * 1024;
+/** Bodies larger than this are kept only up to it (a copy, so the full buffer can be freed): the log holds at most capacity × 2 × 64 KiB of bodies. */
+export const KEPT_BODY_BYTES = 64 * 1024;
 
 function packHeaders(request: IncomingHttpHeaders, response: Record<string, string>): Buffer {
   let text = "";
