@@ -165,6 +165,7 @@ export const authorization: Record<string, Authorizer<In>> = {
   // GetContextKeysForCustomPolicy has no resource type; the principal one acts on the principal.
   GetContextKeysForCustomPolicy: on("GetContextKeysForCustomPolicy", () => "*"),
   GetContextKeysForPrincipalPolicy: on("GetContextKeysForPrincipalPolicy", (i) => i.PolicySourceArn ?? ""),
+  ListPoliciesGrantingServiceAccess: on("ListPoliciesGrantingServiceAccess", (i) => i.Arn ?? ""),
 
   CreateAccessKey: onSelfOrUser("CreateAccessKey"),
   ListAccessKeys: onSelfOrUser("ListAccessKeys"),

@@ -65,6 +65,7 @@ import {
 } from "./rolePolicies.js";
 import { ListEntitiesForPolicy } from "./policyUsage.js";
 import { GetContextKeysForCustomPolicy, GetContextKeysForPrincipalPolicy } from "./contextKeys.js";
+import { ListPoliciesGrantingServiceAccess } from "./serviceAccess.js";
 import { CreatePolicyVersion, DeletePolicyVersion, GetPolicyVersion, ListPolicyVersions, SetDefaultPolicyVersion } from "./policyVersions.js";
 import { CreateServiceLinkedRole, DeleteServiceLinkedRole, GetServiceLinkedRoleDeletionStatus } from "./serviceLinkedRoles.js";
 import {
@@ -178,6 +179,7 @@ export const iam: ServiceDefinition = {
     ListEntitiesForPolicy,
     GetContextKeysForCustomPolicy,
     GetContextKeysForPrincipalPolicy,
+    ListPoliciesGrantingServiceAccess,
     CreatePolicyVersion,
     GetPolicyVersion,
     ListPolicyVersions,
