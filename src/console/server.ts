@@ -56,7 +56,8 @@ export async function serveConsole(nubis: Nubis, request: HttpRequest, res: Res)
     if (path === BASE + "/api/resource") return sendJson(res, 200, await api.resource(request.query));
     if (path === BASE + "/api/events") return api.events(res);
   } catch (error) {
-    if (error instanceof AwsError) return sendJson(res, error.status ?? 404, { error: error.message, code: error.code });
+    // The service's own refusal (NoSuchEntity, NotFoundException…), with its code.
+    if (error instanceof AwsError) return sendJson(res, error.status ?? (/NotFound|NoSuch/.test(error.code) ? 404 : 400), { error: error.message, code: error.code });
     if (error instanceof ConsoleError) return sendJson(res, error.status, { error: error.message });
     throw error;
   }
@@ -72,6 +73,7 @@ async function sendAsset(res: Res, request: HttpRequest, name: string) {
     "content-type": asset.type,
     "content-length": String(body.length),
     "cache-control": "no-cache",
+    vary: "accept-encoding",
     // Everything comes from nubis itself: no CDN, fonts or remote scripts.
     "content-security-policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'",
     ...(gzip ? { "content-encoding": "gzip" } : {}),
@@ -88,7 +90,7 @@ class ConsoleError extends Error {
   }
 }
 
-/** Bodies the filter scans, at most: past this many pages a filtered table pages on. */
+/** Pages a filtered table reads per request at most; past them the answer carries a cursor to read on. */
 const MAX_FILTER_PAGES = 20;
 
 class ConsoleApi {
