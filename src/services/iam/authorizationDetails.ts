@@ -108,11 +108,12 @@ const SECTIONS: Record<Filter, { table: string; member: "UserDetailList" | "Grou
     member: "Policies",
     detail: async (_tx, _account, p: PolicyRecord) => policyDetail(p),
   },
-  // Only the AWS managed policies this account attaches (a row per policy with its count).
+  // Only the AWS managed policies this account attaches (a row per policy with its count); the
+  // handler renders them from the row's key, the policy's ARN.
   AWSManagedPolicy: {
     table: T.awsPolicyAttachments,
     member: "Policies",
-    detail: async (_tx, account, count: number) => count,
+    detail: async (_tx, _account, count: number) => count,
   },
 };
 
