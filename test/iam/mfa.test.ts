@@ -148,6 +148,23 @@ describe("virtual MFA devices", () => {
     assert.equal((await enabled(alice)).length, 1);
   });
 
+  it("enables at most 8 devices per user (LimitExceeded 409 on the ninth)", async () => {
+    const name = await user();
+    for (let i = 0; i < 8; i++) {
+      const d = await device();
+      await iam().send(new EnableMFADeviceCommand({ UserName: name, SerialNumber: d.serial, ...codes(d.seed) }));
+    }
+    const ninth = await device();
+    await expectError(
+      iam().send(new EnableMFADeviceCommand({ UserName: name, SerialNumber: ninth.serial, ...codes(ninth.seed) })),
+      "LimitExceeded",
+      409,
+      "Cannot exceed quota for MFADevicesPerUser: 8",
+    );
+    assert.equal((await enabled(name)).length, 8);
+    assert.ok((await virtual("Unassigned")).some((v) => v.SerialNumber === ninth.serial));
+  });
+
   it("refuses the same name at the same path (409); another path is another device", async () => {
     const name = unique("dup");
     const d = await device(name);
@@ -232,7 +249,12 @@ describe("virtual MFA devices", () => {
   });
 
   it("answers ValidationError for a bad path, a 5-digit code and a bad assignment status", async () => {
-    await expectError(iam().send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: unique("p"), Path: "no-slashes" })), "ValidationError", 400);
+    await expectError(
+      iam().send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: unique("p"), Path: "no-slashes" })),
+      "ValidationError",
+      400,
+      "The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.",
+    );
     const name = await user();
     const d = await device();
     await expectError(

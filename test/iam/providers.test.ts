@@ -88,6 +88,12 @@ describe("OpenID Connect providers", () => {
     assert.deepEqual((await iam().send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn }))).ThumbprintList, [THUMB]);
     assert.equal((await iam().send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList!.length, before);
     await expectError(iam().send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: "arn:aws:iam::000000000000:role/not-a-provider" })), "InvalidInput", 400);
+    // At most 100 client ids, at creation and by adding.
+    const ids = Array.from({ length: 101 }, (_, i) => `client-${i}`);
+    await expectError(iam().send(new CreateOpenIDConnectProviderCommand({ Url: `https://${unique("ids")}.example.com`, ClientIDList: ids })), "LimitExceeded", 409);
+    const full = (await iam().send(new CreateOpenIDConnectProviderCommand({ Url: `https://${unique("ids")}.example.com`, ClientIDList: ids.slice(0, 100) }))).OpenIDConnectProviderArn;
+    await expectError(iam().send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: full, ClientID: "one-more" })), "LimitExceeded", 409);
+    assert.equal((await iam().send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: full }))).ClientIDList!.length, 100);
   });
 });
 

@@ -159,8 +159,15 @@ const codes = (v: ReturnType<typeof check.iamValidator>, input: { Authentication
 export const CreateVirtualMFADevice: Handler<CreateVirtualMFADeviceRequest, CreateVirtualMFADeviceResponse> = async (input, ctx) => {
   const v = check.iamValidator();
   v.length(input.VirtualMFADeviceName, "VirtualMFADeviceName", 1, 226).pattern(input.VirtualMFADeviceName, "VirtualMFADeviceName", check.NAME_PATTERN, "[\\w+=,.@-]+");
-  check.path(v, input.Path, "Path");
+  v.length(input.Path, "Path", 1, 512);
   v.check();
+  // IAM words a bad device path its own way (not the generic pattern message).
+  if (input.Path !== undefined && !/^(\/|\/[\u0021-\u007E]+\/)$/.test(input.Path)) {
+    throw new AwsError(
+      "ValidationError",
+      "The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.",
+    );
+  }
   validateTags(input.Tags as check.Tag[] | undefined, v);
   const path = input.Path ?? "/";
   const name = input.VirtualMFADeviceName!;
