@@ -27,6 +27,7 @@ import {
   ListTemplateAliasesCommand,
   ListTemplatesCommand,
   ListTemplateVersionsCommand,
+  RegisterUserCommand,
   RestoreAnalysisCommand,
   UpdateAnalysisCommand,
   UpdateAnalysisPermissionsCommand,
@@ -63,6 +64,7 @@ describe("QuickSight analyses", () => {
   it("creates from a definition that round-trips unchanged", async () => {
     const qs = quicksight(server().endpoint);
     await subscribe(qs);
+    await qs.send(new RegisterUserCommand({ ...A, Namespace: "default", IdentityType: "QUICKSIGHT", UserName: "alice", Email: "alice@example.com", UserRole: "AUTHOR" }));
     await qs.send(new CreateDataSourceCommand({ ...A, DataSourceId: "src", Name: "src", Type: "ATHENA", DataSourceParameters: { AthenaParameters: { WorkGroup: "primary" } } }));
     await qs.send(new CreateDataSetCommand({ ...A, DataSetId: "orders", Name: "Orders", ImportMode: "DIRECT_QUERY", PhysicalTableMap: { t: { CustomSql: { DataSourceArn: arn("datasource/src"), Name: "q", SqlQuery: "select 1 as id", Columns: [{ Name: "id", Type: "INTEGER" }] } } } }));
     const created = await qs.send(new CreateAnalysisCommand({ ...A, AnalysisId: "sales", Name: "Sales", Definition: definition, ThemeArn: "arn:aws:quicksight::aws:theme/MIDNIGHT", Permissions: [{ Principal: USER, Actions: ["quicksight:DescribeAnalysis"] }] }));
@@ -88,6 +90,8 @@ describe("QuickSight analyses", () => {
     await refused(make({ ThemeArn: arn("theme/none") }), "InvalidParameterValueException", 400);
     await refused(make({ AnalysisId: "sales" }), "ResourceExistsException", 409);
     await refused(make({ Permissions: [{ Principal: USER, Actions: ["quicksight:DescribeDashboard"] }] }), "InvalidParameterValueException", 400);
+    await refused(make({ Permissions: [{ Principal: arn("user/default/nobody"), Actions: ["quicksight:DescribeAnalysis"] }] }), "InvalidParameterValueException", 400);
+    await refused(make({ Permissions: [{ Principal: `arn:aws:quicksight:us-east-1:111122223333:user/default/alice`, Actions: ["quicksight:DescribeAnalysis"] }] }), "InvalidParameterValueException", 400);
   });
 
   it("updates, changes permissions, deletes into the recovery window and restores", async () => {

@@ -83,6 +83,8 @@ describe("QuickSight data sources", () => {
     await refused(make({ Type: "ATHENA" }), "InvalidParameterValueException", 400);
     await refused(make({ Permissions: [{ Principal: "alice", Actions: ["quicksight:DescribeDataSource"] }] }), "InvalidParameterValueException", 400);
     await refused(make({ Permissions: [{ Principal: GROUP, Actions: ["quicksight:Everything"] }] }), "InvalidParameterValueException", 400);
+    const ghost = await refused(make({ Permissions: [{ Principal: arn("group/default/ghosts"), Actions: ["quicksight:DescribeDataSource"] }] }), "InvalidParameterValueException", 400);
+    assert.match(ghost.message, /does not exist/);
     await refused(make({ FolderArns: [arn("folder/none")] }), "ResourceNotFoundException", 404);
     await refused(make({ Tags: Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: "v" })) }), "LimitExceededException", 409);
     await refused(() => qs.send(new DescribeDataSourceCommand({ ...A, DataSourceId: "nope" })), "ResourceNotFoundException", 404);
@@ -106,6 +108,9 @@ describe("QuickSight data sources", () => {
       "InvalidParameterValueException",
       400,
     );
+    await refused(() => qs.send(new UpdateDataSourcePermissionsCommand({ ...A, DataSourceId: "sales", GrantPermissions: [{ Principal: arn("user/default/ghost"), Actions: ["quicksight:DescribeDataSource"] }] })), "InvalidParameterValueException", 400);
+    // Revoking a principal that does not exist (or no longer does) is not checked.
+    await qs.send(new UpdateDataSourcePermissionsCommand({ ...A, DataSourceId: "sales", RevokePermissions: [{ Principal: arn("user/default/ghost"), Actions: ["quicksight:DescribeDataSource"] }] }));
     await qs.send(new UpdateDataSourcePermissionsCommand({ ...A, DataSourceId: "sales", RevokePermissions: [{ Principal: GROUP, Actions: ["quicksight:DescribeDataSource", "quicksight:PassDataSource", "quicksight:UpdateDataSource"] }] }));
     assert.deepEqual(await perms(), []);
     await refused(() => qs.send(new UpdateDataSourceCommand({ ...A, DataSourceId: "nope", Name: "x" })), "ResourceNotFoundException", 404);

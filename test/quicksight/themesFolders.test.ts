@@ -5,6 +5,7 @@ import {
   CreateDataSetCommand,
   CreateDataSourceCommand,
   CreateFolderCommand,
+  CreateGroupCommand,
   CreateFolderMembershipCommand,
   CreateAnalysisCommand,
   CreateThemeAliasCommand,
@@ -46,6 +47,7 @@ describe("QuickSight themes", () => {
   it("lists the built-in themes and reads them under the account aws", async () => {
     const qs = quicksight(server().endpoint);
     await subscribe(qs);
+    await qs.send(new CreateGroupCommand({ ...A, Namespace: "default", GroupName: "g" }));
     const builtIn = await qs.send(new ListThemesCommand({ ...A, Type: "QUICKSIGHT" }));
     assert.deepEqual(builtIn.ThemeSummaryList!.map((t) => t.Arn), ["CLASSIC", "MIDNIGHT", "SEASIDE", "RAINIER"].map((id) => `arn:aws:quicksight::aws:theme/${id}`));
     const midnight = (await qs.send(new DescribeThemeCommand({ AwsAccountId: "aws", ThemeId: "MIDNIGHT" }))).Theme!;

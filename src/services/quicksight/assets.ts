@@ -1,7 +1,7 @@
 import type { RequestContext } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import { arnOf, exists, freeze, invalid, notFound, pageOf, parseArn, quicksightValidator, scanAll, T, thaw, type Permission, type Progress, type Tag } from "./model.js";
-import { normalize, update, validatePermissions, type PermissionKind } from "./permissions.js";
+import { checkPrincipalsExist, normalize, update, validatePermissions, type PermissionKind } from "./permissions.js";
 import { validateTags } from "./tags.js";
 
 /**
@@ -87,6 +87,7 @@ export async function newAsset(
   if ((input.FolderArns?.length ?? 0) > 1) throw invalid("FolderArns can name at most 1 folder.");
   if (await findAsset(tx, ctx, kind, id)) throw exists(`${kind.label} ${assetArn(ctx, kind, id)} already exists.`, kind.resourceType);
   for (const folder of input.FolderArns ?? []) await requireFolder(tx, ctx, folder);
+  await checkPrincipalsExist(tx, ctx, input.Permissions);
   const now = ctx.now.toISOString();
   return {
     Id: id,
@@ -131,6 +132,7 @@ export async function changePermissions<R extends AssetRecord>(
   input: { GrantPermissions?: Permission[]; RevokePermissions?: Permission[] },
 ): Promise<R> {
   const Permissions = update(kind.permissions, record.Permissions, input, kind.updatePermissions.min, kind.updatePermissions.max);
+  await checkPrincipalsExist(tx, ctx, input.GrantPermissions);
   const updated = { ...record, Permissions };
   await save(tx, ctx, kind, updated);
   return updated;

@@ -44,7 +44,7 @@ import {
   withVersion,
 } from "./definitions.js";
 import { compact, conflict, date, inProgress, invalid, progress, requireAssets, settled, T, type Permission } from "./model.js";
-import { update, validatePermissions } from "./permissions.js";
+import { checkPrincipalsExist, update, validatePermissions } from "./permissions.js";
 
 export const DASHBOARD: AssetKind = {
   table: T.dashboards,
@@ -142,6 +142,7 @@ export const CreateDashboard: Handler<CreateDashboardRequest, CreateDashboardRes
     checkLinkEntities(input.LinkEntities);
     validatePermissions("dashboard", input.LinkSharingConfiguration?.Permissions, "LinkSharingConfiguration.Permissions", 1, 64);
     const base = await newAsset(tx, ctx, DASHBOARD, input.DashboardId!, input);
+    await checkPrincipalsExist(tx, ctx, input.LinkSharingConfiguration?.Permissions);
     const version = await buildVersion(tx, ctx, input, "CREATION");
     const record = withVersion<DashboardRecord>(
       compact({
@@ -283,6 +284,7 @@ export const UpdateDashboardPermissions: Handler<UpdateDashboardPermissionsReque
     await requireAssets(tx, ctx, input.AwsAccountId, true);
     const r = await requireDashboard(tx, ctx, input.DashboardId!);
     const links = update("dashboard", r.LinkSharingPermissions ?? [], { GrantPermissions: input.GrantLinkPermissions, RevokePermissions: input.RevokeLinkPermissions }, 0, 100);
+    await checkPrincipalsExist(tx, ctx, input.GrantLinkPermissions);
     const changed = await changePermissions(tx, ctx, DASHBOARD, { ...r, LinkSharingPermissions: links }, input);
     return { ...permissionsOutput(changed), RequestId: ctx.requestId, Status: 200 };
   });

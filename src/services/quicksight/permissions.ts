@@ -1,5 +1,6 @@
 import type { RequestContext } from "../../core/service.js";
-import { invalid, type Permission } from "./model.js";
+import type { Transaction } from "../../core/store/store.js";
+import { getSubscription, invalid, parseArn, settled, T, type Permission } from "./model.js";
 
 /**
  * ResourcePermission lists, shared by every asset kind: validated on create and on
@@ -95,4 +96,23 @@ export function update(
   validatePermissions(kind, input.GrantPermissions, "GrantPermissions", min, max);
   validatePermissions(kind, input.RevokePermissions, "RevokePermissions", min, max);
   return apply(current, input.GrantPermissions, input.RevokePermissions);
+}
+
+/**
+ * Granted principals must exist: a user, group or namespace of the caller's account in its
+ * identity region (or, for templates and themes, an account root). Revokes are not checked, so
+ * an entry left by a deleted group can still be revoked.
+ */
+export async function checkPrincipalsExist(tx: Transaction, ctx: RequestContext, list: Permission[] | undefined) {
+  if (!list?.length) return;
+  const sub = await getSubscription(tx, ctx.account);
+  for (const { Principal } of list) {
+    if (ACCOUNT_ROOT.test(Principal ?? "")) continue;
+    const arn = parseArn(Principal)!;
+    const missing = () => invalid(`Principal ${Principal} does not exist: grant permissions to a user, group or namespace of account ${ctx.account}.`);
+    if (arn.account !== ctx.account || arn.region !== sub?.IdentityRegion) throw missing();
+    const table = arn.type === "user" ? T.users : arn.type === "group" ? T.groups : T.namespaces;
+    const row = await tx.get<{ DeletingUntil?: string }>(table, `${ctx.account}/${arn.rest}`);
+    if (!row || (arn.type === "namespace" && row.DeletingUntil && settled(row.DeletingUntil, ctx))) throw missing();
+  }
 }
