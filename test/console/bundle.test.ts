@@ -4,6 +4,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { VERSION } from "../../src/core/server.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -27,7 +28,7 @@ it("npm run build writes dist/console; the bundled CLI serves it at /_nubis/cons
     assert.equal(script.status, 200);
     assert.match(await script.text(), /_nubis\/console\/api\/overview/);
     const overview = await (await fetch(`${endpoint}/_nubis/console/api/overview`)).json();
-    assert.equal(overview.version, "0.1.0");
+    assert.equal(overview.version, VERSION);
   } finally {
     child.kill();
   }

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { CloudFrontClient, CreateKeyGroupCommand, CreatePublicKeyCommand } from "@aws-sdk/client-cloudfront";
 import { AddUserToGroupCommand, CreateGroupCommand, CreateUserCommand, GetGroupCommand, GetUserCommand, IAMClient } from "@aws-sdk/client-iam";
 import { CreateAliasCommand, CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
+import { VERSION } from "../../src/core/server.js";
 import { clientConfig, failure, useServer } from "../harness.js";
 import { rsaPem } from "../cloudfront/fixtures.js";
 import { useBrowser, type ConsolePage } from "./browser.js";
@@ -62,7 +63,7 @@ describe("web console", () => {
 
   it("overview: version, store, auth, services with their operations, accounts holding state", async () => {
     await page.goto(console_());
-    await page.locator("#ov-version").getByText("0.1.0").waitFor();
+    await page.locator("#ov-version").getByText(VERSION).waitFor();
     assert.match(await page.locator("#ov-store").innerText(), /memory|sqlite|postgres/);
     assert.match(await page.locator("#ov-auth").innerText(), /none/);
     const services = await page.locator("#services").innerText();
