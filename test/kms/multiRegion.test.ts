@@ -16,7 +16,7 @@ import {
   VerifyCommand,
 } from "@aws-sdk/client-kms";
 import { useServer } from "../harness.js";
-import { bytes, createKey, kmsClient, refusal } from "./fixtures.js";
+import { ageKey, bytes, createKey, DAY, kmsClient, refusal } from "./fixtures.js";
 
 const server = useServer();
 const client = kmsClient(server);
@@ -112,5 +112,17 @@ describe("KMS multi-Region keys", () => {
     // A primary with replicas waits for them.
     const out = await east.send(new ScheduleKeyDeletionCommand({ KeyId: key.KeyId, PendingWindowInDays: 7 }));
     assert.equal(out.KeyState, "PendingReplicaDeletion");
+    const south = client("ap-south-1");
+    const replicaOut = await south.send(new ScheduleKeyDeletionCommand({ KeyId: key.KeyId, PendingWindowInDays: 7 }));
+    assert.equal((await east.send(new DescribeKeyCommand({ KeyId: key.KeyId }))).KeyMetadata!.KeyState, "PendingReplicaDeletion");
+    // Once the replica is gone, the primary's own 7 days start from the replica's deletion date.
+    await ageKey(server, key.KeyId!, 8 * DAY);
+    await refusal(south, () => south.send(new DescribeKeyCommand({ KeyId: key.KeyId })), "NotFoundException");
+    const primary = (await east.send(new DescribeKeyCommand({ KeyId: key.KeyId }))).KeyMetadata!;
+    assert.equal(primary.KeyState, "PendingDeletion");
+    assert.equal(primary.DeletionDate!.getTime(), replicaOut.DeletionDate!.getTime() - 8 * DAY + 7 * DAY);
+    assert.deepEqual(primary.MultiRegionConfiguration!.ReplicaKeys, []);
+    await ageKey(server, key.KeyId!, 7 * DAY);
+    await refusal(east, () => east.send(new DescribeKeyCommand({ KeyId: key.KeyId })), "NotFoundException");
   });
 });

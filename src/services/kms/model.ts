@@ -270,7 +270,23 @@ export async function findKey(tx: Transaction, account: string, region: string, 
     if (!alias) return undefined;
     keyId = alias.TargetKeyId;
   } else keyId = ref.keyId;
-  return live(await tx.get<KeyRecord>(T.keys, keyKey(account, region, keyId)), now.getTime());
+  const key = live(await tx.get<KeyRecord>(T.keys, keyKey(account, region, keyId)), now.getTime());
+  return key?.KeyState === "PendingReplicaDeletion" ? afterReplicas(tx, key, now.getTime()) : key;
+}
+
+/**
+ * A primary waiting for its replicas' deletion: once the last one is gone, its own waiting
+ * period runs from that replica's deletion date (derived, like every date in KMS state).
+ */
+async function afterReplicas(tx: Transaction, k: KeyRecord, now: number): Promise<KeyRecord | undefined> {
+  let last = 0;
+  for (const region of k.ReplicaRegions ?? []) {
+    const stored = await tx.get<KeyRecord>(T.keys, keyKey(k.Account, region, k.KeyId));
+    if (live(stored, now)) return k;
+    last = Math.max(last, stored?.DeletionDate ?? 0);
+  }
+  const window = k.PendingWindowInDays ?? 30;
+  return live({ ...k, KeyState: "PendingDeletion", DeletionDate: last + days(window), ReplicaRegions: [] }, now);
 }
 
 /**
