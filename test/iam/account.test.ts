@@ -345,3 +345,21 @@ describe("STS preferences and outbound web identity federation", () => {
     assert.equal((await c.send(new m.EnableOutboundWebIdentityFederationCommand({}))).IssuerIdentifier, IssuerIdentifier);
   });
 });
+
+describe("credential report expiry", () => {
+  it("answers ReportExpired (410) for a report older than 4 hours, and generates a new one", async () => {
+    const c = other("171717171717");
+    await c.send(new GenerateCredentialReportCommand({}));
+    // Age the stored report through a state snapshot (times are data).
+    const state = (await (await fetch(`${server().endpoint}/_nubis/state`)).json()) as { tables: Record<string, Array<[string, { GeneratedTime?: string }]>> };
+    const row = state.tables["iam.account"].find(([key]) => key === "171717171717/credentialReport")!;
+    row[1].GeneratedTime = new Date(Date.now() - 5 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const loaded = await fetch(`${server().endpoint}/_nubis/state`, { method: "POST", body: JSON.stringify(state) });
+    assert.equal(loaded.status, 200);
+    const expired = (await failure(c.send(new GetCredentialReportCommand({})))) as Error & { Code?: string; $metadata: { httpStatusCode?: number } };
+    assert.equal(expired.Code, "ReportExpired");
+    assert.equal(expired.$metadata.httpStatusCode, 410);
+    assert.equal((await c.send(new GenerateCredentialReportCommand({}))).State, "STARTED");
+    assert.equal((await c.send(new GetCredentialReportCommand({}))).ReportFormat, "text/csv");
+  });
+});
