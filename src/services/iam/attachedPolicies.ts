@@ -151,7 +151,7 @@ export function policyHandlers(h: PolicyHolder) {
       if (!(await tx.delete(h.attachedTable, attachmentKey(ctx.account, holder.id, arn, check.parsePolicyArn(arn).name)))) {
         throw new AwsError("NoSuchEntity", `Policy ${arn} was not found.`);
       }
-      await removeUse(tx, ctx.account, arn, { type: h.type, id: holder.id, usage: "PermissionsPolicy" });
+      await removeUse(tx, ctx.account, arn, { type: h.type, id: holder.id, usage: "PermissionsPolicy" }, true);
       return {};
     });
   };

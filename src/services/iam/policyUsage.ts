@@ -35,9 +35,13 @@ export async function addUse(tx: Transaction, account: string, policy: PolicyRec
   await countUse(tx, account, policy, 1, use.usage);
 }
 
-/** Forgets a use; the policy's count goes down if the policy still exists. */
-export async function removeUse(tx: Transaction, account: string, arn: string, use: Pick<PolicyUse, "usage" | "type" | "id">) {
-  if (!(await tx.delete(T.policyUses, useKey(account, arn, use)))) return;
+/**
+ * Forgets a use; the policy's count goes down if the policy still exists. `existed`: the caller
+ * knows the use existed (an attachment it just removed), so the count goes down even for state
+ * written before uses were indexed.
+ */
+export async function removeUse(tx: Transaction, account: string, arn: string, use: Pick<PolicyUse, "usage" | "type" | "id">, existed = false) {
+  if (!(await tx.delete(T.policyUses, useKey(account, arn, use))) && !existed) return;
   const policy = await findPolicy(tx, account, arn);
   if (policy) await countUse(tx, account, policy, -1, use.usage);
 }
@@ -60,7 +64,7 @@ export async function setBoundary(tx: Transaction, account: string, entity: Omit
     if (old === arn) return;
     await addUse(tx, account, policy, { ...entity, usage: "PermissionsBoundary" });
   }
-  if (old !== undefined && old !== arn) await removeUse(tx, account, old, { ...entity, usage: "PermissionsBoundary" });
+  if (old !== undefined && old !== arn) await removeUse(tx, account, old, { ...entity, usage: "PermissionsBoundary" }, true);
 }
 
 export async function requireBoundaryPolicy(tx: Transaction, account: string, arn: string): Promise<PolicyRecord> {

@@ -254,7 +254,7 @@ export async function deleteRoleRecord(tx: Transaction, account: string, role: R
   }
   if (await tx.count(T.roleAttached, under)) throw new AwsError("DeleteConflict", "Cannot delete entity, must detach all policies first.");
   if (await tx.count(T.rolePolicies, under)) throw new AwsError("DeleteConflict", "Cannot delete entity, must delete policies first.");
-  if (role.PermissionsBoundary) await removeUse(tx, account, role.PermissionsBoundary, { type: "Role", id: role.RoleId, usage: "PermissionsBoundary" });
+  if (role.PermissionsBoundary) await removeUse(tx, account, role.PermissionsBoundary, { type: "Role", id: role.RoleId, usage: "PermissionsBoundary" }, true);
   await tx.delete(T.roles, nameKey(account, role.RoleName));
   await forgetPrincipal(tx, account, roleArn(account, role.Path, role.RoleName), role.RoleId);
 }

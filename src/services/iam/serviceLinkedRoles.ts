@@ -114,7 +114,7 @@ export const DeleteServiceLinkedRole: Handler<DeleteServiceLinkedRoleRequest, De
     }
     for (const [key, a] of await tx.scan<Attachment>(T.roleAttached, { prefix: under, limit: 1000 })) {
       await tx.delete(T.roleAttached, key);
-      await removeUse(tx, ctx.account, a.PolicyArn, { type: "Role", id: role.RoleId, usage: "PermissionsPolicy" });
+      await removeUse(tx, ctx.account, a.PolicyArn, { type: "Role", id: role.RoleId, usage: "PermissionsPolicy" }, true);
     }
     for (const [key] of await tx.scan(T.rolePolicies, { prefix: under, limit: 1000 })) await tx.delete(T.rolePolicies, key);
     await tx.delete(T.roles, nameKey(ctx.account, role.RoleName));
