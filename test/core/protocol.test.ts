@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { IAMClient, ListRolesCommand } from "@aws-sdk/client-iam";
+import * as iamSdk from "@aws-sdk/client-iam";
+import { iam } from "../../src/services/iam/index.js";
 import { clientConfig, failure, testStore, useServer } from "../harness.js";
 
 const server = useServer();
@@ -15,11 +16,14 @@ const post = (body: string, headers: Record<string, string> = {}) =>
 const iamScope = { authorization: "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=00" };
 
 describe("awsQuery protocol", () => {
-  it("answers an operation without a handler with NotImplemented (501) in IAM's error shape", async () => {
-    const error = await failure(new IAMClient(clientConfig(server().endpoint)).send(new ListRolesCommand({})));
+  // Whichever IAM operation has no handler yet (the list shrinks as IAM grows).
+  const unimplemented = Object.keys(iamSdk).find((name) => name.endsWith("Command") && name !== "Command" && !iam.handlers[name.slice(0, -"Command".length)]);
+  it("answers an operation without a handler with NotImplemented (501) in IAM's error shape", { skip: unimplemented ? false : "every IAM operation has a handler" }, async () => {
+    const Command = (iamSdk as unknown as Record<string, new (input: object) => never>)[unimplemented!];
+    const error = await failure(new iamSdk.IAMClient(clientConfig(server().endpoint)).send(new Command({})));
     assert.equal(error.name, "NotImplemented");
     assert.equal(error.$metadata.httpStatusCode, 501);
-    assert.match(error.message, /ListRoles/);
+    assert.ok(error.message.includes(unimplemented!.slice(0, -"Command".length)), error.message);
   });
 
   it("answers an unknown Action with InvalidAction (400)", async () => {

@@ -31,11 +31,16 @@ export interface Generator {
   input(schema: unknown, mode: Mode): Record<string, unknown>;
 }
 
+/** Values per input at most: QuickSight's dashboard definitions would otherwise grow to megabytes. */
+const BUDGET = 400;
+
 export function generator(random: () => number): Generator {
+  let budget = BUDGET;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const chance = (p: number) => random() < p;
 
   function value(ns: NormalizedSchema, mode: Mode, depth: number): unknown {
+    budget--;
     const m: Mode = mode === "mixed" ? pick(MODES.filter((x) => x !== "mixed")) : mode;
     if (m === "wrongType" && chance(0.3) && !ns.isStructSchema()) return wrong(ns);
     if (ns.isStructSchema()) return struct(ns, mode, depth);
@@ -85,7 +90,7 @@ export function generator(random: () => number): Generator {
       if (traits.idempotencyToken || traits.streaming) continue;
       if (isRequired) {
         if (mode === "missing" && chance(0.5)) continue;
-      } else if (!chance(mode === "plausible" ? 0.4 : 0.6)) continue;
+      } else if (budget <= 0 || !chance(mode === "plausible" ? 0.4 : 0.6)) continue;
       out[name] = value(member, mode, depth + 1);
     }
     return out;
@@ -93,6 +98,7 @@ export function generator(random: () => number): Generator {
 
   return {
     input(schema, mode) {
+      budget = BUDGET;
       const ns = NormalizedSchema.of(schema as never);
       return ns.isStructSchema() ? struct(ns, mode, 0) : {};
     },
