@@ -50,26 +50,41 @@ const multiTenant = () =>
   );
 
 describe("invalidations", () => {
-  it("create (201, I… id, Location, InProgress), get, list newest first, InProgress → Completed, waiter", async () => {
-    const d = (await client().send(new CreateDistributionCommand({ DistributionConfig: distributionConfig() }))).Distribution!;
-    const out = await client().send(new CreateInvalidationCommand({ DistributionId: d.Id, InvalidationBatch: batch(["/index.html", "/img/*"], "one") }));
+  it("create (201, I… id, Location, InProgress), idempotent CallerReference, list newest first", async () => {
+    const held = cloudFront(slow().endpoint);
+    const createdDistribution = await held.send(new CreateDistributionCommand({ DistributionConfig: distributionConfig() }));
+    const d = createdDistribution.Distribution!;
+    const out = await held.send(new CreateInvalidationCommand({ DistributionId: d.Id, InvalidationBatch: batch(["/index.html", "/img/*"], "one") }));
     assert.equal(out.$metadata.httpStatusCode, 201);
     const inv = out.Invalidation!;
     assert.match(inv.Id!, /^I[A-Z0-9]{13}$/);
     assert.equal(inv.Status, "InProgress");
     assert.equal(out.Location, `https://cloudfront.amazonaws.com/2020-05-31/distribution/${d.Id}/invalidation/${inv.Id}`);
     assert.deepEqual(inv.InvalidationBatch!.Paths!.Items, ["/index.html", "/img/*"]);
-    assert.equal((await client().send(new GetDistributionCommand({ Id: d.Id }))).Distribution!.InProgressInvalidationBatches, 1);
+    const got = await held.send(new GetDistributionCommand({ Id: d.Id }));
+    assert.equal(got.Distribution!.InProgressInvalidationBatches, 1);
+    assert.equal(got.ETag, createdDistribution.ETag, "an invalidation does not change the ETag");
     // The same CallerReference and paths: the same invalidation; other paths: InvalidationBatchAlreadyExists.
-    const again = await client().send(new CreateInvalidationCommand({ DistributionId: d.Id, InvalidationBatch: batch(["/index.html", "/img/*"], "one") }));
+    const again = await held.send(new CreateInvalidationCommand({ DistributionId: d.Id, InvalidationBatch: batch(["/index.html", "/img/*"], "one") }));
     assert.equal(again.Invalidation!.Id, inv.Id);
-    await refused(() => client().send(new CreateInvalidationCommand({ DistributionId: d.Id, InvalidationBatch: batch(["/other"], "one") })), "InvalidationBatchAlreadyExists", 409);
-    const second = await client().send(new CreateInvalidationCommand({ DistributionId: d.Id, InvalidationBatch: batch(["/b"]) }));
-    const list = await client().send(new ListInvalidationsCommand({ DistributionId: d.Id }));
+    const e = await failure(held.send(new CreateInvalidationCommand({ DistributionId: d.Id, InvalidationBatch: batch(["/other"], "one") })));
+    assert.deepEqual([e.name, e.$metadata.httpStatusCode], ["InvalidationBatchAlreadyExists", 409]);
+    await new Promise((r) => setTimeout(r, 5));
+    const second = await held.send(new CreateInvalidationCommand({ DistributionId: d.Id, InvalidationBatch: batch(["/b"]) }));
+    const list = await held.send(new ListInvalidationsCommand({ DistributionId: d.Id }));
     assert.deepEqual(list.InvalidationList!.Items!.map((i) => i.Id), [second.Invalidation!.Id, inv.Id]);
+    const page = await held.send(new ListInvalidationsCommand({ DistributionId: d.Id, MaxItems: 1 }));
+    assert.equal(page.InvalidationList!.NextMarker, second.Invalidation!.Id);
+    const rest = await held.send(new ListInvalidationsCommand({ DistributionId: d.Id, MaxItems: 1, Marker: page.InvalidationList!.NextMarker }));
+    assert.deepEqual(rest.InvalidationList!.Items!.map((i) => i.Id), [inv.Id]);
+  });
+
+  it("InProgress → Completed: waitUntilInvalidationCompleted, InProgressInvalidationBatches back to 0", async () => {
+    const d = (await client().send(new CreateDistributionCommand({ DistributionConfig: distributionConfig() }))).Distribution!;
+    const inv = (await client().send(new CreateInvalidationCommand({ DistributionId: d.Id, InvalidationBatch: batch(["/index.html"]) }))).Invalidation!;
     const r = await waitUntilInvalidationCompleted({ client: client(), maxWaitTime: 20, minDelay: 1, maxDelay: 1 }, { DistributionId: d.Id, Id: inv.Id });
     assert.equal(r.state, "SUCCESS");
-    await until(() => client().send(new GetDistributionCommand({ Id: d.Id })), (g) => g.Distribution!.InProgressInvalidationBatches === 0);
+    assert.equal((await client().send(new GetDistributionCommand({ Id: d.Id }))).Distribution!.InProgressInvalidationBatches, 0);
     assert.equal((await client().send(new GetInvalidationCommand({ DistributionId: d.Id, Id: inv.Id }))).Invalidation!.Status, "Completed");
   });
 
