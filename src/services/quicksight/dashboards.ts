@@ -86,7 +86,7 @@ function checkLinkEntities(links: string[] | undefined) {
 
 /** A new version's content, from the Definition or the source template, with its data sets checked. */
 async function buildVersion(tx: Transaction, ctx: RequestContext, input: CreateDashboardRequest | UpdateDashboardRequest, phase: "CREATION" | "UPDATE") {
-  quicksightValidator(input);
+  checkNames(input);
   const { Definition, SourceEntityArn } = await analysisDefinition(tx, ctx, input);
   const DataSetArns = await declaredDataSets(tx, ctx, Definition);
   await checkThemeArn(tx, ctx, input.ThemeArn);
@@ -103,7 +103,7 @@ async function buildVersion(tx: Transaction, ctx: RequestContext, input: CreateD
   }) as Omit<DashboardVersionRecord, "VersionNumber">;
 }
 
-function quicksightValidator(input: { Name?: string; VersionDescription?: string }) {
+function checkNames(input: { Name?: string; VersionDescription?: string }) {
   if (input.Name === undefined || input.Name.length < 1 || input.Name.length > 2048) throw invalid("Name must be 1 to 2048 characters long.");
   if (input.VersionDescription !== undefined && (input.VersionDescription.length < 1 || input.VersionDescription.length > 512)) {
     throw invalid("VersionDescription must be 1 to 512 characters long.");
@@ -239,7 +239,8 @@ export const UpdateDashboard: Handler<UpdateDashboardRequest, UpdateDashboardRes
       Arn: r.Arn,
       VersionArn: versionArn(r.Arn, latest(updated).VersionNumber),
       DashboardId: r.Id,
-      CreationStatus: inProgress("CREATION"),
+      // The new version's status, as Describe then reports it (UPDATE_IN_PROGRESS, UPDATE_SUCCESSFUL).
+      CreationStatus: inProgress("UPDATE"),
       // A body member in this operation, not the status line.
       Status: 200,
       RequestId: ctx.requestId,
