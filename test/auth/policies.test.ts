@@ -297,14 +297,12 @@ describe("--auth iam: policy language edge cases (an allow and a deny each)", ()
     await denied(iam(creds).send(new GetUserCommand({ UserName: other })), notAllowed(name, "iam:GetUser", `arn:aws:iam::${ACCOUNT}:user/${other}`));
   });
 
-  it("a variable in a 2008-10-17 policy is literal text", async () => {
-    const name = unique("old");
-    const creds = await userWithKey(
-      iam(),
-      name,
-      JSON.stringify({ Version: "2008-10-17", Statement: [allow("iam:GetUser", `arn:aws:iam::${ACCOUNT}:user/\${aws:username}`)] }),
+  it("refuses a 2008-10-17 identity policy (where a variable would be literal text), as IAM does", async () => {
+    const error = await failure(
+      userWithKey(iam(), unique("old"), JSON.stringify({ Version: "2008-10-17", Statement: [allow("iam:GetUser", `arn:aws:iam::${ACCOUNT}:user/\${aws:username}`)] })),
     );
-    await denied(iam(creds).send(new GetUserCommand({})));
+    assert.equal(error.name, "MalformedPolicyDocumentException");
+    assert.equal(error.message, "Policy document must be version 2012-10-17 or greater.");
   });
 
   it("${aws:username} in a condition value (StringEquals on aws:PrincipalArn)", async () => {
