@@ -27,7 +27,14 @@ import {
   IAMClient,
 } from "@aws-sdk/client-iam";
 import { CreateGrantCommand, CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
-import { CreateGroupCommand as QsCreateGroup, CreateGroupMembershipCommand, RegisterUserCommand } from "@aws-sdk/client-quicksight";
+import {
+  CreateAnalysisCommand,
+  CreateDataSetCommand,
+  CreateDataSourceCommand,
+  CreateGroupCommand as QsCreateGroup,
+  CreateGroupMembershipCommand,
+  RegisterUserCommand,
+} from "@aws-sdk/client-quicksight";
 import { clientConfig, useServer } from "../harness.js";
 import { distributionConfig, rsaPem } from "../cloudfront/fixtures.js";
 import { quicksight, subscribe } from "../quicksight/fixtures.js";
@@ -129,6 +136,30 @@ describe("console resource browser API", () => {
     assert.equal(user.resource.User.Email, "ana@example.com");
     assert.deepEqual(linked(user, "references", "groups"), ["default/analysts"]);
     assert.deepEqual(linked(await detail("quicksight", "groups", "default/analysts"), "referencedBy", "users"), ["default/ana"]);
+  });
+
+  it("QuickSight: an analysis references its data set, which references its data source", async () => {
+    const qs = quicksight(server().endpoint);
+    const A = { AwsAccountId: "000000000000" };
+    const arn = (r: string) => `arn:aws:quicksight:us-east-1:000000000000:${r}`;
+    await qs.send(new CreateDataSourceCommand({ ...A, DataSourceId: "src", Name: "src", Type: "ATHENA", DataSourceParameters: { AthenaParameters: { WorkGroup: "primary" } } }));
+    await qs.send(
+      new CreateDataSetCommand({
+        ...A,
+        DataSetId: "orders",
+        Name: "Orders",
+        ImportMode: "DIRECT_QUERY",
+        PhysicalTableMap: { t: { CustomSql: { DataSourceArn: arn("datasource/src"), Name: "q", SqlQuery: "select 1 as id", Columns: [{ Name: "id", Type: "INTEGER" }] } } },
+      }),
+    );
+    const definition = { DataSetIdentifierDeclarations: [{ Identifier: "orders", DataSetArn: arn("dataset/orders") }], Sheets: [{ SheetId: "s1", Name: "Overview" }] };
+    await qs.send(new CreateAnalysisCommand({ ...A, AnalysisId: "sales", Name: "Sales", Definition: definition }));
+    assert.deepEqual((await rows("quicksight", "analyses")).rows.map((r: { id: string }) => r.id), ["sales"]);
+    const analysis = await detail("quicksight", "analyses", "sales");
+    assert.equal(analysis.resource.Analysis.Name, "Sales");
+    assert.deepEqual(linked(analysis, "references", "dataSets"), ["orders"]);
+    assert.deepEqual(linked(await detail("quicksight", "dataSets", "orders"), "references", "dataSources"), ["src"]);
+    assert.equal((await detail("quicksight", "dataSources", "src")).resource.DataSource.Name, "src");
   });
 
   it("KMS: a key's grants, each pointing back at its key", async () => {

@@ -1,12 +1,17 @@
 import { AwsError } from "../../core/errors.js";
 import { allPages, type RequestContext, type ResourceKind, type ResourceLink } from "../../core/service.js";
 import { parseKeyArn } from "../kms/index.js";
+import { DescribeAnalysis, ListAnalyses } from "./analyses.js";
+import { DescribeDashboard, ListDashboards } from "./dashboards.js";
 import { DescribeDataSet, ListDataSets } from "./dataSets.js";
 import { DescribeDataSource, ListDataSources } from "./dataSources.js";
+import { DescribeFolder, ListFolderMembers, ListFolders } from "./folders.js";
 import { DescribeGroup, ListGroupMemberships, ListGroups } from "./groups.js";
 import { DescribeKeyRegistration } from "./keyRegistration.js";
 import { T } from "./model.js";
 import { DescribeNamespace, ListNamespaces } from "./namespaces.js";
+import { DescribeTemplate, ListTemplates } from "./templates.js";
+import { DescribeTheme, ListThemes } from "./themes.js";
 import { DescribeUser, ListUserGroups, ListUsers } from "./users.js";
 
 /** QuickSight's resource kinds for the web console (regional), read through QuickSight's own handlers. */
@@ -166,7 +171,139 @@ const dataSources: ResourceKind = {
   get: (ctx, DataSourceId) => DescribeDataSource({ AwsAccountId: ctx.account, DataSourceId }, ctx),
 };
 
-const dataSourceId = (arn: string | undefined) => /:datasource\/(.+)$/.exec(arn ?? "")?.[1];
+/** The console kind of a QuickSight asset ARN (`arn:aws:quicksight:R:A:dataset/ID`). */
+const ASSET_KINDS: Record<string, string> = {
+  datasource: "dataSources",
+  dataset: "dataSets",
+  analysis: "analyses",
+  dashboard: "dashboards",
+  template: "templates",
+  theme: "themes",
+  folder: "folders",
+};
+
+function assetLink(arn: string | undefined, direction: ResourceLink["direction"], relation: string): ResourceLink | undefined {
+  const m = /^arn:[\w-]+:quicksight:([\w-]*):(\d{12}):(\w+)\/([^/]+)/.exec(arn ?? "");
+  const kind = m && ASSET_KINDS[m[3]];
+  return kind ? { service: "quicksight", kind, id: m[4], account: m[2], region: m[1] || undefined, direction, relation } : undefined;
+}
+
+const present = (links: Array<ResourceLink | undefined>) => links.filter((l): l is ResourceLink => !!l);
+
+/** What every QuickSight asset list shares: a summary list and a NextToken. */
+function assetKind<S>(spec: {
+  name: string;
+  title: string;
+  table: string;
+  columns: string[];
+  list: (ctx: RequestContext, NextToken?: string) => Promise<{ items: S[] | undefined; next?: string }>;
+  row: (summary: S) => { id: string; columns: Record<string, string | number | boolean | null | undefined> };
+  get: ResourceKind["get"];
+  links?: ResourceKind["links"];
+}): ResourceKind {
+  return {
+    name: spec.name,
+    title: spec.title,
+    table: spec.table,
+    columns: spec.columns,
+    async list(ctx, cursor) {
+      const out = await spec.list(ctx, cursor);
+      return { rows: (out.items ?? []).map(spec.row), next: out.next };
+    },
+    get: spec.get,
+    links: spec.links,
+  };
+}
+
+const analyses = assetKind({
+  name: "analyses",
+  title: "Analyses",
+  table: T.analyses,
+  columns: ["Name", "AnalysisId", "Status", "LastUpdatedTime"],
+  list: async (ctx, NextToken) => {
+    const out = await ListAnalyses({ AwsAccountId: ctx.account, NextToken, MaxResults: PAGE }, ctx);
+    return { items: out.AnalysisSummaryList, next: out.NextToken };
+  },
+  row: (a) => ({ id: a.AnalysisId!, columns: { Name: a.Name, AnalysisId: a.AnalysisId, Status: a.Status, LastUpdatedTime: date(a.LastUpdatedTime) } }),
+  get: (ctx, AnalysisId) => DescribeAnalysis({ AwsAccountId: ctx.account, AnalysisId }, ctx),
+  async links(_ctx, _id, resource) {
+    const a = (resource as Awaited<ReturnType<typeof DescribeAnalysis>>).Analysis;
+    return present([...(a?.DataSetArns ?? []).map((arn) => assetLink(arn, "references", "data set")), assetLink(a?.ThemeArn, "references", "theme")]);
+  },
+});
+
+const dashboards = assetKind({
+  name: "dashboards",
+  title: "Dashboards",
+  table: T.dashboards,
+  columns: ["Name", "DashboardId", "PublishedVersionNumber", "LastUpdatedTime"],
+  list: async (ctx, NextToken) => {
+    const out = await ListDashboards({ AwsAccountId: ctx.account, NextToken, MaxResults: PAGE }, ctx);
+    return { items: out.DashboardSummaryList, next: out.NextToken };
+  },
+  row: (d) => ({ id: d.DashboardId!, columns: { Name: d.Name, DashboardId: d.DashboardId, PublishedVersionNumber: d.PublishedVersionNumber, LastUpdatedTime: date(d.LastUpdatedTime) } }),
+  get: (ctx, DashboardId) => DescribeDashboard({ AwsAccountId: ctx.account, DashboardId }, ctx),
+  async links(_ctx, _id, resource) {
+    const v = (resource as Awaited<ReturnType<typeof DescribeDashboard>>).Dashboard?.Version;
+    return present([
+      ...(v?.DataSetArns ?? []).map((arn) => assetLink(arn, "references", "data set")),
+      assetLink(v?.SourceEntityArn, "references", "source"),
+      assetLink(v?.ThemeArn, "references", "theme"),
+    ]);
+  },
+});
+
+const templates = assetKind({
+  name: "templates",
+  title: "Templates",
+  table: T.templates,
+  columns: ["Name", "TemplateId", "LatestVersionNumber", "LastUpdatedTime"],
+  list: async (ctx, NextToken) => {
+    const out = await ListTemplates({ AwsAccountId: ctx.account, NextToken, MaxResults: PAGE }, ctx);
+    return { items: out.TemplateSummaryList, next: out.NextToken };
+  },
+  row: (t) => ({ id: t.TemplateId!, columns: { Name: t.Name, TemplateId: t.TemplateId, LatestVersionNumber: t.LatestVersionNumber, LastUpdatedTime: date(t.LastUpdatedTime) } }),
+  get: (ctx, TemplateId) => DescribeTemplate({ AwsAccountId: ctx.account, TemplateId }, ctx),
+  async links(_ctx, _id, resource) {
+    const v = (resource as Awaited<ReturnType<typeof DescribeTemplate>>).Template?.Version;
+    return present([assetLink(v?.SourceEntityArn, "references", "source"), assetLink(v?.ThemeArn, "references", "theme")]);
+  },
+});
+
+/** The account's own themes (QuickSight's built-in ones are listed by ListThemes Type=QUICKSIGHT). */
+const themes = assetKind({
+  name: "themes",
+  title: "Themes",
+  table: T.themes,
+  columns: ["Name", "ThemeId", "LatestVersionNumber", "LastUpdatedTime"],
+  list: async (ctx, NextToken) => {
+    const out = await ListThemes({ AwsAccountId: ctx.account, NextToken, MaxResults: PAGE, Type: "CUSTOM" }, ctx);
+    return { items: out.ThemeSummaryList, next: out.NextToken };
+  },
+  row: (t) => ({ id: t.ThemeId!, columns: { Name: t.Name, ThemeId: t.ThemeId, LatestVersionNumber: t.LatestVersionNumber, LastUpdatedTime: date(t.LastUpdatedTime) } }),
+  get: (ctx, ThemeId) => DescribeTheme({ AwsAccountId: ctx.account, ThemeId }, ctx),
+});
+
+const folders = assetKind({
+  name: "folders",
+  title: "Folders",
+  table: T.folders,
+  columns: ["Name", "FolderId", "FolderType", "LastUpdatedTime"],
+  list: async (ctx, NextToken) => {
+    const out = await ListFolders({ AwsAccountId: ctx.account, NextToken, MaxResults: PAGE }, ctx);
+    return { items: out.FolderSummaryList, next: out.NextToken };
+  },
+  row: (f) => ({ id: f.FolderId!, columns: { Name: f.Name, FolderId: f.FolderId, FolderType: f.FolderType, LastUpdatedTime: date(f.LastUpdatedTime) } }),
+  get: (ctx, FolderId) => DescribeFolder({ AwsAccountId: ctx.account, FolderId }, ctx),
+  async links(ctx, FolderId, resource) {
+    const members = await allPages(async (NextToken) => {
+      const out = await ListFolderMembers({ AwsAccountId: ctx.account, FolderId, NextToken, MaxResults: 100 }, ctx);
+      return { items: out.FolderMemberList, next: out.NextToken };
+    });
+    const parent = (resource as Awaited<ReturnType<typeof DescribeFolder>>).Folder?.FolderPath?.at(-1);
+    return present([assetLink(parent, "references", "parent folder"), ...members.map((m) => assetLink(m.MemberArn, "referencedBy", "member"))]);
+  },
+});
 
 const dataSets: ResourceKind = {
   name: "dataSets",
@@ -183,11 +320,21 @@ const dataSets: ResourceKind = {
   get: (ctx, DataSetId) => DescribeDataSet({ AwsAccountId: ctx.account, DataSetId }, ctx),
   async links(_ctx, _id, resource) {
     const tables = Object.values((resource as Awaited<ReturnType<typeof DescribeDataSet>>).DataSet?.PhysicalTableMap ?? {});
-    const ids = new Set(
-      tables.map((t) => dataSourceId(t.RelationalTable?.DataSourceArn ?? t.CustomSql?.DataSourceArn ?? t.S3Source?.DataSourceArn)).filter((id): id is string => !!id),
-    );
-    return [...ids].map((id): ResourceLink => ({ service: "quicksight", kind: "dataSources", id, direction: "references", relation: "data source" }));
+    const arns = new Set(tables.map((t) => t.RelationalTable?.DataSourceArn ?? t.CustomSql?.DataSourceArn ?? t.S3Source?.DataSourceArn));
+    return present([...arns].map((arn) => assetLink(arn, "references", "data source")));
   },
 };
 
-export const resources: ResourceKind[] = [namespaces, users, groups, dataSources, dataSets, keyRegistrations];
+export const resources: ResourceKind[] = [
+  namespaces,
+  users,
+  groups,
+  dataSources,
+  dataSets,
+  analyses,
+  dashboards,
+  templates,
+  themes,
+  folders,
+  keyRegistrations,
+];
