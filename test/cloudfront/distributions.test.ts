@@ -121,10 +121,34 @@ describe("CreateDistribution", () => {
       [{}, { FunctionAssociations: { Quantity: 1, Items: [{ FunctionARN: "arn:aws:cloudfront::000000000000:function/none", EventType: "viewer-request" }] } }, "InvalidFunctionAssociation", 400],
       [{ AnycastIpListId: "aip_000000000000000000000000000" }, {}, "EntityNotFound", 404],
       [{ ConnectionMode: "tenant-only", PriceClass: "PriceClass_100" }, {}, "InvalidArgument", 400],
+      [{ OriginGroups: { Quantity: 1, Items: [{ Id: "group", FailoverCriteria: { StatusCodes: { Quantity: 1, Items: [500] } }, Members: { Quantity: 2, Items: [{ OriginId: "origin1" }, { OriginId: "ghost" }] } }] } }, {}, "NoSuchOrigin", 404],
+      [{ CacheBehaviors: { Quantity: 2, Items: [1, 2].map(() => ({ PathPattern: "/a/*", TargetOriginId: "origin1", ViewerProtocolPolicy: "allow-all", ForwardedValues: { QueryString: false, Cookies: { Forward: "none" } }, MinTTL: 0 })) } }, {}, "InvalidArgument", 400],
+      [{ CacheBehaviors: { Quantity: 1, Items: [{ PathPattern: "/a/*", TargetOriginId: "origin1", ViewerProtocolPolicy: "sometimes", ForwardedValues: { QueryString: false, Cookies: { Forward: "none" } }, MinTTL: 0 }] } }, {}, "InvalidArgument", 400],
+      [{ CustomErrorResponses: { Quantity: 1, Items: [{ ErrorCode: 200 }] } }, {}, "InvalidErrorCode", 400],
+      [{ Restrictions: { GeoRestriction: { RestrictionType: "whitelist", Quantity: 0 } } }, {}, "InvalidGeoRestrictionParameter", 400],
+      [{ Restrictions: { GeoRestriction: { RestrictionType: "whitelist", Quantity: 1, Items: ["usa"] } } }, {}, "InvalidLocationCode", 400],
+      [{ ViewerCertificate: { ACMCertificateArn: "arn:aws:acm:eu-west-1:000000000000:certificate/12345678-1234-1234-1234-123456789012", SSLSupportMethod: "sni-only" } }, {}, "InvalidViewerCertificate", 400],
     ];
     for (const [extra, behaviour, code, status] of cases) {
       await refused(() => client().send(new CreateDistributionCommand({ DistributionConfig: distributionConfig(extra, behaviour) })), code, status);
     }
+  });
+
+  it("accepts an origin group, ordered cache behaviours, error responses and geo restrictions, echoing them", async () => {
+    const out = await create({
+      Origins: { Quantity: 2, Items: ["a", "b"].map((Id) => ({ Id, DomainName: `${Id}.example.com`, CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: "https-only" } })) },
+      OriginGroups: { Quantity: 1, Items: [{ Id: "group", FailoverCriteria: { StatusCodes: { Quantity: 2, Items: [500, 502] } }, Members: { Quantity: 2, Items: [{ OriginId: "a" }, { OriginId: "b" }] } }] },
+      CacheBehaviors: { Quantity: 1, Items: [{ PathPattern: "/api/*", TargetOriginId: "a", ViewerProtocolPolicy: "https-only", CachePolicyId: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" }] },
+      CustomErrorResponses: { Quantity: 1, Items: [{ ErrorCode: 404, ResponsePagePath: "/404.html", ResponseCode: "404" }] },
+      Restrictions: { GeoRestriction: { RestrictionType: "blacklist", Quantity: 1, Items: ["KP"] } },
+    }, { TargetOriginId: "group" });
+    const c = out.Distribution!.DistributionConfig!;
+    assert.equal(c.Origins!.Items![0].CustomOriginConfig!.OriginReadTimeout, 30);
+    assert.deepEqual(c.Origins!.Items![0].CustomOriginConfig!.OriginSslProtocols, { Quantity: 3, Items: ["TLSv1", "TLSv1.1", "TLSv1.2"] });
+    assert.equal(c.OriginGroups!.Quantity, 1);
+    assert.equal(c.CacheBehaviors!.Items![0].CachePolicyId, "4135ea2d-6df8-44a3-9df3-4b5a84be39ad");
+    assert.equal(c.CustomErrorResponses!.Items![0].ErrorCachingMinTTL, 10);
+    assert.deepEqual(c.Restrictions!.GeoRestriction!.Items, ["KP"]);
   });
 
   it("refuses a CNAME another distribution holds with CNAMEAlreadyExists (409), case-insensitively", async () => {

@@ -254,12 +254,24 @@ export function normalise(input: DistributionConfig | undefined, ctx: RequestCon
   }
   const groups: Any[] = c.OriginGroups?.Items ?? [];
   if (groups.length > ctx.quota("OriginGroupsPerDistribution")) throw fail("TooManyOriginGroupsPerDistribution", "Processing your request would cause you to exceed the maximum number of origin groups allowed.");
-  for (const g of groups) ids.add(g.Id);
+  const originIds = new Set(ids);
+  for (const g of groups) {
+    if (!g.Id || ids.has(g.Id)) throw invalid(`The origin group Id ${g.Id ?? ""} must be unique among origins and origin groups.`);
+    const members: Any[] = g.Members?.Items ?? [];
+    if (members.length !== 2) throw invalid("An origin group must have exactly two member origins.");
+    for (const m of members) if (!originIds.has(m.OriginId)) throw fail("NoSuchOrigin", "One or more of your origins or origin groups do not exist.", 404);
+    const codes: number[] = g.FailoverCriteria?.StatusCodes?.Items ?? [];
+    if (!codes.length) throw invalid("An origin group needs FailoverCriteria with at least one status code.");
+    for (const c of codes) if (![400, 403, 404, 416, 500, 502, 503, 504].includes(c)) throw invalid(`The failover status code ${c} is not valid.`);
+    ids.add(g.Id);
+  }
   const aliases: string[] = c.Aliases?.Items ?? [];
   if (aliases.length > ctx.quota("CNAMEsPerDistribution")) throw fail("TooManyDistributionCNAMEs", "Your request contains more CNAMEs than are allowed per distribution.");
   if (new Set(aliases.map((a) => a.toLowerCase())).size !== aliases.length) throw invalid("The same CNAME appears more than once in Aliases.");
   const behaviours: Any[] = c.CacheBehaviors?.Items ?? [];
   if (behaviours.length > ctx.quota("CacheBehaviorsPerDistribution")) throw fail("TooManyCacheBehaviors", "You cannot create more cache behaviors for the distribution.");
+  const patterns = behaviours.map((b) => b.PathPattern);
+  if (new Set(patterns).size !== patterns.length) throw invalid("Two cache behaviors have the same PathPattern.");
   const root = c.DefaultRootObject ?? "";
   if (root.startsWith("/") || root.length > 255) throw fail("InvalidDefaultRootObject", "The default root object you specified is not valid.");
   const out: Any = {
