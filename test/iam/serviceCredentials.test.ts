@@ -9,6 +9,7 @@ import {
   ListServiceSpecificCredentialsCommand,
   ResetServiceSpecificCredentialCommand,
   UpdateServiceSpecificCredentialCommand,
+  UpdateUserCommand,
 } from "@aws-sdk/client-iam";
 import { failure, useServer } from "../harness.js";
 import { ACCOUNT, expectError, iamClient, unique } from "./helpers.js";
@@ -71,6 +72,22 @@ describe("service-specific credentials", () => {
     assert.deepEqual((await list(name, "cassandra.amazonaws.com")).map((c) => c.ServiceName), ["cassandra.amazonaws.com"]);
     const all = (await iam().send(new ListServiceSpecificCredentialsCommand({ AllUsers: true, ServiceName: "cassandra.amazonaws.com" }))).ServiceSpecificCredentials!;
     assert.ok(all.some((c) => c.UserName === name));
+  });
+
+  it("lists every user's credentials with AllUsers, under each user's current name", async () => {
+    const name = await user();
+    const id = (await create(name)).ServiceSpecificCredential!.ServiceSpecificCredentialId;
+    const renamed = unique("renamed");
+    await iam().send(new UpdateUserCommand({ UserName: name, NewUserName: renamed }));
+    const seen: Array<[string | undefined, string | undefined]> = [];
+    let Marker: string | undefined;
+    do {
+      const page = await iam().send(new ListServiceSpecificCredentialsCommand({ AllUsers: true, MaxItems: 1, Marker }));
+      seen.push(...page.ServiceSpecificCredentials!.map((c) => [c.ServiceSpecificCredentialId, c.UserName] as [string | undefined, string | undefined]));
+      Marker = page.Marker;
+    } while (Marker);
+    assert.deepEqual(seen.find(([i]) => i === id), [id, renamed]);
+    assert.deepEqual((await list(renamed)).map((c) => c.UserName), [renamed]);
   });
 
   it("gives Bedrock an API key: alias, secret and expiry", async () => {

@@ -3,6 +3,7 @@ import { paginate } from "../../core/pagination.js";
 import type { RequestContext } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import { childKey, listPage, requireUser, T, type UserRecord } from "./model.js";
+import { renameUserInMfa } from "./mfa.js";
 import * as check from "./validation.js";
 
 /**
@@ -33,6 +34,17 @@ export async function refuseWhileCredentials(tx: Transaction, account: string, u
   const under = childKey(account, userId);
   for (const kind of [KINDS.loginProfile, KINDS.accessKey, KINDS.signingCert, KINDS.sshKey, KINDS.serviceCred, KINDS.mfa]) {
     if (await tx.count(kind.table, under)) throw new AwsError("DeleteConflict", kind.conflict);
+  }
+}
+
+/**
+ * UpdateUser: rows that carry the user's name (an enabled MFA device, so ListVirtualMFADevices
+ * can show its user; a service-specific credential, so AllUsers lists page without a user scan).
+ */
+export async function renameUserInCredentials(tx: Transaction, account: string, userId: string, newName: string) {
+  await renameUserInMfa(tx, account, userId, newName);
+  for (const [key, c] of await tx.scan<{ UserName?: string }>(T.serviceCreds, { prefix: childKey(account, userId), limit: 100 })) {
+    await tx.put(T.serviceCreds, key, { ...c, UserName: newName });
   }
 }
 

@@ -16,7 +16,7 @@ import { paginate } from "../../core/pagination.js";
 import type { Handler } from "../../core/service.js";
 import * as cred from "./credentials.js";
 import { uniqueId } from "./ids.js";
-import { childKey, isoSeconds, limitExceeded, listPage, T, type UserRecord } from "./model.js";
+import { childKey, isoSeconds, limitExceeded, listPage, T } from "./model.js";
 import * as check from "./validation.js";
 
 /**
@@ -26,6 +26,8 @@ import * as check from "./validation.js";
 export interface ServiceCredentialRecord {
   ServiceSpecificCredentialId: string;
   UserId: string;
+  /** Kept in step by UpdateUser, for lists across users. */
+  UserName: string;
   ServiceName: string;
   ServiceUserName?: string;
   ServicePassword?: string;
@@ -86,6 +88,7 @@ export const CreateServiceSpecificCredential: Handler<CreateServiceSpecificCrede
     const record: ServiceCredentialRecord = {
       ServiceSpecificCredentialId: id,
       UserId: user.UserId,
+      UserName: user.UserName,
       ServiceName: service,
       ...(bedrock
         ? { ServiceCredentialAlias: `BedrockAPIKey-${id.slice(4, 8).toLowerCase()}-at-${ctx.account}`, ServiceCredentialSecret: password() }
@@ -110,10 +113,8 @@ export const ListServiceSpecificCredentials: Handler<ListServiceSpecificCredenti
   const filter = service ? (c: ServiceCredentialRecord) => c.ServiceName === service : undefined;
   return ctx.transaction(async (tx) => {
     if (input.AllUsers) {
-      const names = new Map<string, string>();
-      for (const [, u] of await tx.scan<UserRecord>(T.users, { prefix: `${ctx.account}/`, limit: 100_000 })) names.set(u.UserId, u.UserName);
       const p = await paginate<ServiceCredentialRecord>(tx, T.serviceCreds, `${ctx.account}/`, { marker: input.Marker, maxItems: input.MaxItems ?? 100, filter });
-      return listPage("ServiceSpecificCredentials", { items: p.items.map((c) => metadata(names.get(c.UserId) ?? "", c)), next: p.next });
+      return listPage("ServiceSpecificCredentials", { items: p.items.map((c) => metadata(c.UserName, c)), next: p.next });
     }
     if (input.UserName === undefined && ctx.principal.userName === undefined) return { ServiceSpecificCredentials: [], IsTruncated: false };
     const user = await cred.subject(tx, ctx, input.UserName);

@@ -18,8 +18,7 @@ import { childKey, limitExceeded, listPage, type Membership, nameKey, requireUse
 import { type Tag, tagHandlers, validateTags } from "./tags.js";
 import { moveEntity, setBoundary } from "./policyUsage.js";
 import { forgetPrincipal } from "./roles.js";
-import { refuseWhileCredentials } from "./credentials.js";
-import { renameUserInMfa } from "./mfa.js";
+import { refuseWhileCredentials, renameUserInCredentials } from "./credentials.js";
 import * as check from "./validation.js";
 
 const userExists = (name: string) => new AwsError("EntityAlreadyExists", `User with name ${name} already exists.`);
@@ -105,7 +104,7 @@ export const UpdateUser: Handler<UpdateUserRequest, Record<string, never>> = asy
         const id = key.slice(key.lastIndexOf("/") + 1);
         await tx.put(T.accessKeyIndex, id, { ...k, UserName: name });
       }
-      await renameUserInMfa(tx, ctx.account, user.UserId, name);
+      await renameUserInCredentials(tx, ctx.account, user.UserId, name);
     }
     await tx.put(T.users, nameKey(ctx.account, name), { ...user, UserName: name, Path: input.NewPath ?? user.Path });
     const entity = { type: "User" as const, id: user.UserId, name, path: input.NewPath ?? user.Path };
