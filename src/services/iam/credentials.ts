@@ -10,7 +10,8 @@ import * as check from "./validation.js";
  * The life every credential of a user shares (SSH keys, signing certificates, service-specific
  * credentials, login profile, MFA devices, access keys): rows under `acct/userId/`, so a rename
  * keeps them and DeleteUser counts them; a status Active/Inactive; a per-user quota; a
- * NoSuchEntity of its own wording. Rows hold no user name: outputs take it from the user.
+ * NoSuchEntity of its own wording. Outputs take the user's name from the user; the few rows
+ * that must name it without one (see renameUserInCredentials) follow renames.
  */
 export interface CredentialKind {
   table: string;
