@@ -289,6 +289,7 @@ export const ListMFADevices: Handler<ListMFADevicesRequest, ListMFADevicesRespon
   });
 };
 
+/** Like IAM's other lists, without tags (ListMFADeviceTags has them). */
 export const ListVirtualMFADevices: Handler<ListVirtualMFADevicesRequest, ListVirtualMFADevicesResponse> = async (input, ctx) => {
   const v = check.iamValidator();
   v.oneOf(input.AssignmentStatus, "AssignmentStatus", ["Assigned", "Unassigned", "Any"]);
@@ -310,7 +311,6 @@ export const ListVirtualMFADevices: Handler<ListVirtualMFADevicesRequest, ListVi
         SerialNumber: d.SerialNumber,
         ...(user ? { User: userOutput(ctx.account, user) } : {}),
         ...(d.EnableDate ? { EnableDate: new Date(d.EnableDate) } : {}),
-        ...(d.Tags?.length ? { Tags: d.Tags } : {}),
       });
     }
     return listPage("VirtualMFADevices", { items, next: p.next });
