@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import {
   CloudFrontClient,
+  CreateCachePolicyCommand,
   CreateDistributionCommand,
   CreateFunctionCommand,
   CreateKeyGroupCommand,
@@ -107,7 +108,21 @@ describe("console resource browser API", () => {
     const group = await detail("cloudfront", "keyGroups", groupId);
     assert.deepEqual(linked(group, "referencedBy", "distributions"), [distId]);
     assert.deepEqual(linked(group, "references", "publicKeys"), [keyId]);
-    assert.deepEqual((await rows("cloudfront", "distributions")).rows.map((r: { id: string }) => r.id), [distId]);
+    assert.ok((await rows("cloudfront", "distributions")).rows.some((r: { id: string }) => r.id === distId));
+  });
+
+  it("CloudFront: a custom cache policy lists the distributions that use it, and the distribution links back", async () => {
+    const cf = new CloudFrontClient(clientConfig(server().endpoint));
+    const params = { EnableAcceptEncodingGzip: true, HeadersConfig: { HeaderBehavior: "none" as const }, CookiesConfig: { CookieBehavior: "none" as const }, QueryStringsConfig: { QueryStringBehavior: "none" as const } };
+    const policyId = (await cf.send(new CreateCachePolicyCommand({ CachePolicyConfig: { Name: "mine", Comment: "c", MinTTL: 1, ParametersInCacheKeyAndForwardedToOrigin: params } }))).CachePolicy!.Id!;
+    const config = distributionConfig({}, { CachePolicyId: policyId, ForwardedValues: undefined, MinTTL: undefined });
+    const distId = (await cf.send(new CreateDistributionCommand({ DistributionConfig: config }))).Distribution!.Id!;
+    assert.deepEqual((await rows("cloudfront", "cachePolicies")).rows.map((r: { id: string }) => r.id), [policyId]);
+    const policy = await detail("cloudfront", "cachePolicies", policyId);
+    assert.equal(policy.resource.CachePolicy.CachePolicyConfig.Name, "mine");
+    assert.deepEqual(linked(policy, "referencedBy", "distributions"), [distId]);
+    assert.deepEqual(linked(await detail("cloudfront", "distributions", distId), "references", "cachePolicies"), [policyId]);
+    assert.deepEqual((await rows("cloudfront", "responseHeadersPolicies")).rows, []);
   });
 
   it("CloudFront: origin access controls, functions and key value stores, each as its Get/Describe answers it", async () => {

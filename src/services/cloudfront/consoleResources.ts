@@ -2,10 +2,17 @@ import { allPages, type RequestContext, type ResourceKind, type ResourceLink } f
 import type { DistributionIdList, DistributionList } from "@aws-sdk/client-cloudfront";
 import { GetAnycastIpList, ListAnycastIpLists, ListDistributionsByAnycastIpListId } from "./anycastIpLists.js";
 import { GetConnectionGroup, ListConnectionGroups } from "./connectionGroups.js";
-import { GetDistribution, ListDistributions } from "./distributions.js";
+import {
+  GetDistribution,
+  ListDistributions,
+  ListDistributionsByCachePolicyId,
+  ListDistributionsByOriginRequestPolicyId,
+  ListDistributionsByResponseHeadersPolicyId,
+} from "./distributions.js";
 import { DescribeFunction, ListFunctions } from "./functions.js";
 import { DescribeKeyValueStore, ListKeyValueStores } from "./keyValueStores.js";
 import { GetOriginAccessControl, ListOriginAccessControls } from "./originAccess.js";
+import { policyHandlers } from "./policies.js";
 import { GetDistributionTenant, ListDistributionTenants } from "./tenants.js";
 import { GetKeyGroup, ListDistributionsByKeyGroup, ListKeyGroups } from "./keyGroups.js";
 import { T } from "./model.js";
@@ -56,6 +63,14 @@ const distributions: ResourceKind = {
     const keyGroups = new Set(behaviors.flatMap((b) => b?.TrustedKeyGroups?.Items ?? []));
     const links: ResourceLink[] = [...keyGroups].map((id) => ({ service: "cloudfront", kind: "keyGroups", id, direction: "references", relation: "trusted key group" }));
     if (config?.AnycastIpListId) links.push({ service: "cloudfront", kind: "anycastIpLists", id: config.AnycastIpListId, direction: "references", relation: "anycast IP list" });
+    const policies = [
+      ["cachePolicies", "cache policy", behaviors.map((b) => b?.CachePolicyId)],
+      ["originRequestPolicies", "origin request policy", behaviors.map((b) => b?.OriginRequestPolicyId)],
+      ["responseHeadersPolicies", "response headers policy", behaviors.map((b) => b?.ResponseHeadersPolicyId)],
+    ] as const;
+    for (const [kind, relation, ids] of policies) {
+      for (const id of new Set(ids.filter((i): i is string => !!i))) links.push({ service: "cloudfront", kind, id, direction: "references", relation });
+    }
     return links;
   },
 };
@@ -235,6 +250,46 @@ const keyValueStores: ResourceKind = {
   get: (ctx, Name) => DescribeKeyValueStore({ Name }, ctx),
 };
 
+/**
+ * Cache, origin request and response headers policies share one life (policies.ts): one
+ * declaration each, custom policies only (AWS's managed ones are listed with Type=managed).
+ */
+function policyKind(noun: "Cache" | "OriginRequest" | "ResponseHeaders", title: string, table: string, usedBy: (Id: string, Marker: string | undefined, ctx: RequestContext) => Promise<unknown>): ResourceKind {
+  const list = noun === "Cache" ? "ListCachePolicies" : `List${noun}Policies`;
+  const configKey = `${noun}PolicyConfig`;
+  type Policy = { Id?: string; LastModifiedTime?: Date } & Record<string, { Name?: string; Comment?: string } | undefined>;
+  return {
+    name: `${noun[0].toLowerCase()}${noun.slice(1)}Policies`,
+    title,
+    table,
+    columns: ["Name", "Id", "Comment", "LastModifiedTime"],
+    async list(ctx, Marker) {
+      const out = ((await policyHandlers[list]({ Type: "custom", Marker, MaxItems: PAGE }, ctx)) as Record<string, { Items?: Array<Record<string, Policy>>; NextMarker?: string }>)[`${noun}PolicyList`];
+      return {
+        rows: (out?.Items ?? []).map((item) => {
+          const p = item[`${noun}Policy`];
+          return { id: p.Id!, columns: { Name: p[configKey]?.Name, Id: p.Id, Comment: p[configKey]?.Comment, LastModifiedTime: date(p.LastModifiedTime) } };
+        }),
+        next: out?.NextMarker,
+      };
+    },
+    get: (ctx, Id) => policyHandlers[`Get${noun}Policy`]({ Id }, ctx),
+    async links(ctx, Id) {
+      return distributionsUsing(async (Marker) => idsOf(((await usedBy(Id, Marker, ctx)) as { DistributionIdList?: DistributionIdList }).DistributionIdList), "distribution");
+    },
+  };
+}
+
+const cachePolicies = policyKind("Cache", "Cache policies", "cloudfront.cachePolicies", (CachePolicyId, Marker, ctx) =>
+  ListDistributionsByCachePolicyId({ CachePolicyId, Marker, MaxItems: 100 }, ctx),
+);
+const originRequestPolicies = policyKind("OriginRequest", "Origin request policies", "cloudfront.originRequestPolicies", (OriginRequestPolicyId, Marker, ctx) =>
+  ListDistributionsByOriginRequestPolicyId({ OriginRequestPolicyId, Marker, MaxItems: 100 }, ctx),
+);
+const responseHeadersPolicies = policyKind("ResponseHeaders", "Response headers policies", "cloudfront.responseHeadersPolicies", (ResponseHeadersPolicyId, Marker, ctx) =>
+  ListDistributionsByResponseHeadersPolicyId({ ResponseHeadersPolicyId, Marker, MaxItems: 100 }, ctx),
+);
+
 export const resources: ResourceKind[] = [
   distributions,
   tenants,
@@ -242,6 +297,9 @@ export const resources: ResourceKind[] = [
   keyGroups,
   connectionGroups,
   anycastIpLists,
+  cachePolicies,
+  originRequestPolicies,
+  responseHeadersPolicies,
   originAccessControls,
   functions,
   keyValueStores,
