@@ -309,7 +309,8 @@ export const ListVirtualMFADevices: Handler<ListVirtualMFADevicesRequest, ListVi
       const user = d.UserName ? await tx.get<UserRecord>(T.users, `${ctx.account}/${d.UserName.toLowerCase()}`) : undefined;
       items.push({
         SerialNumber: d.SerialNumber,
-        ...(user ? { User: userOutput(ctx.account, user) } : {}),
+        // The user as lists show it: no boundary, no tags.
+        ...(user ? { User: { ...userOutput(ctx.account, user), PermissionsBoundary: undefined } } : {}),
         ...(d.EnableDate ? { EnableDate: new Date(d.EnableDate) } : {}),
       });
     }
