@@ -10,7 +10,7 @@ import { loadService } from "./protocols/loader.js";
 import { checkDecoded, type HttpRequest, type HttpResponse, type LoadedService } from "./protocols/protocol.js";
 import { Validator } from "./validation.js";
 import { credentialScopeOf, serviceOf } from "./routing.js";
-import type { Principal, RequestContext, ServiceDefinition } from "./service.js";
+import { identitySources, type Principal, type RequestContext, type ServiceDefinition, withBehaviour } from "./service.js";
 import { exportState, parseSnapshot } from "./store/snapshot.js";
 import { type Store, StoreUnavailableError } from "./store/store.js";
 import { mutationRefusal } from "../console/admin.js";
@@ -88,7 +88,7 @@ export class Nubis {
     this.requestLog = config.requestLog > 0 ? new RequestLog(config.requestLog) : undefined;
   }
 
-  /** Loads a service's SDK schemas once, on first use. */
+  /** Its schemas and its behaviour (withBehaviour), both loaded once, on the service's first call. */
   service(def: ServiceDefinition): Promise<LoadedService> {
     let s = this.loaded.get(def.name);
     if (!s) this.loaded.set(def.name, (s = loadService(def)));
@@ -294,8 +294,8 @@ export class Nubis {
   /** A request signed with an issued key counts as its last use (whatever it answers next). */
   private async recordUse(def: ServiceDefinition, ctx: RequestContext) {
     const use = { service: def.signingName, region: ctx.region, now: ctx.now };
-    for (const s of this.services) {
-      if (s.identity?.used) await this.store.transaction((tx) => s.identity!.used!(tx, ctx.accessKeyId, use));
+    for (const identity of await identitySources(this.services)) {
+      if (identity.used) await this.store.transaction((tx) => identity.used!(tx, ctx.accessKeyId, use));
     }
   }
 
@@ -311,9 +311,8 @@ export class Nubis {
     if (/^\d{12}$/.test(accessKeyId)) return rootPrincipal(accessKeyId);
     // AKIA: IAM access keys; ASIA: STS temporary credentials.
     if (/^A[KS]IA[A-Z2-7]{16}$/.test(accessKeyId)) {
-      for (const def of this.services) {
-        if (!def.identity) continue;
-        const found = await this.store.transaction((tx) => def.identity!.accessKey(tx, accessKeyId));
+      for (const identity of await identitySources(this.services)) {
+        const found = await this.store.transaction((tx) => identity.accessKey(tx, accessKeyId));
         if (found) return found.principal;
       }
     }
@@ -334,7 +333,7 @@ export class Nubis {
         uptimeSeconds: Math.round((Date.now() - this.started) / 1000),
         store: this.store.kind,
         services: Object.fromEntries(
-          this.services.map((s) => [s.name, { protocol: s.protocol, operationsImplemented: Object.keys(s.handlers).length }]),
+          (await Promise.all(this.services.map(withBehaviour))).map((s) => [s.name, { protocol: s.protocol, operationsImplemented: Object.keys(s.handlers).length }]),
         ),
       });
     }

@@ -155,6 +155,15 @@ export interface ServiceDefinition {
   internalErrorCode: string;
   /** Loads the `@aws-sdk/client-*` module whose schemas define the service (on first use). */
   loadSchemas: () => Promise<Record<string, unknown>>;
+  /**
+   * Loads what the service does (its handlers, authorization declarations and identities) on
+   * its first call, so start-up and idle memory do not grow with its operations. Until then
+   * `handlers` is empty: read them through `withBehaviour`. A service without `load` carries
+   * its behaviour in the definition itself.
+   */
+  load?: () => Promise<ServiceBehaviour>;
+  /** It issues identities (`identity`), so a request signed with an unknown key loads it. */
+  issuesIdentities?: boolean;
   handlers: Record<string, Handler>;
   /** Default quotas by name; overridable with `--quota <service>.<Name>=N`. */
   quotas?: Record<string, number>;
@@ -171,12 +180,12 @@ export interface ServiceDefinition {
    * is not listed is refused.
    */
   tables?: Record<string, (key: string, value: unknown) => string | undefined>;
-  /** The resource kinds the web console browses; loaded on the console's first use only. */
-  resources?: () => Promise<ResourceKind[]>;
   /** Its declarations carry `resourcePolicy` (KMS key policies): root's calls are declared and checked too, for the cross-account rule. */
   resourcePolicies?: boolean;
   /** Operations callers make without credentials (STS AssumeRoleWithWebIdentity): accepted unsigned in every mode. */
   unsignedOperations?: string[];
+  /** The resource kinds the web console browses; loaded on the console's first use only. */
+  resources?: () => Promise<ResourceKind[]>;
 }
 
 /** A resource another one points at, in the console's terms (service + kind + id). */
@@ -237,4 +246,23 @@ export async function allPages<T>(page: (cursor?: string) => Promise<{ items: T[
     cursor = p.next;
   } while (cursor && out.length < max);
   return out.slice(0, max);
+}
+
+/** What a service does, as its `load` gives it. */
+export type ServiceBehaviour = Pick<ServiceDefinition, "handlers" | "authorization" | "identity">;
+
+const loaded = new WeakMap<ServiceDefinition, Promise<ServiceDefinition>>();
+
+/** The definition with its behaviour in place, loaded once on first use (DESIGN "Lazy by service"). */
+export function withBehaviour(def: ServiceDefinition): Promise<ServiceDefinition> {
+  if (!def.load) return Promise.resolve(def);
+  let done = loaded.get(def);
+  if (!done) loaded.set(def, (done = def.load().then((behaviour) => Object.assign(def, behaviour))));
+  return done;
+}
+
+/** The identities the services issue (IAM users' keys, STS sessions), loading those services. */
+export async function identitySources(services: readonly ServiceDefinition[]): Promise<IdentitySource[]> {
+  const issuers = services.filter((s) => s.identity || s.issuesIdentities);
+  return (await Promise.all(issuers.map(withBehaviour))).flatMap((s) => (s.identity ? [s.identity] : []));
 }

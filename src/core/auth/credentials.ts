@@ -1,5 +1,5 @@
 import type { NubisConfig, RootCredential } from "../config.js";
-import type { Credential, Principal, ServiceDefinition } from "../service.js";
+import { identitySources, type Credential, type Principal, type ServiceDefinition } from "../service.js";
 import type { Store } from "../store/store.js";
 
 export const rootPrincipal = (account: string): Principal => ({
@@ -46,9 +46,8 @@ export async function findCredential(
     if (accessKeyId === "test") return { principal: rootPrincipal(config.defaultAccount), secretAccessKey: DEFAULT_SECRET, active: true };
     if (/^\d{12}$/.test(accessKeyId)) return { principal: rootPrincipal(accessKeyId), secretAccessKey: DEFAULT_SECRET, active: true };
   }
-  for (const def of services) {
-    if (!def.identity) continue;
-    const found = await store.transaction((tx) => def.identity!.accessKey(tx, accessKeyId));
+  for (const identity of await identitySources(services)) {
+    const found = await store.transaction((tx) => identity.accessKey(tx, accessKeyId));
     if (found) return found;
   }
   return undefined;

@@ -1,6 +1,6 @@
 import type { NubisConfig } from "../config.js";
 import type { HttpRequest, LoadedService } from "../protocols/protocol.js";
-import type { Principal, RequestContext, ServiceDefinition } from "../service.js";
+import { identitySources, type Principal, type RequestContext, type ServiceDefinition } from "../service.js";
 import type { Store } from "../store/store.js";
 import { inPartition } from "../partition.js";
 import { findCredential } from "./credentials.js";
@@ -112,11 +112,11 @@ export async function layersOf(store: Store, services: readonly ServiceDefinitio
   // Root's own sessions (GetFederationToken as root) keep root's unlimited identity.
   if (p.type === "root" || (session && /:root$/.test(session.sourceArn))) identity.push(ALLOW_ALL);
   else {
+    const sources = await identitySources(services);
     await store.transaction(async (tx) => {
-      for (const s of services) {
-        if (!s.identity) continue;
-        identity.push(...(await s.identity.policies(tx, p)));
-        boundary ??= await s.identity.boundary?.(tx, p);
+      for (const source of sources) {
+        identity.push(...(await source.policies(tx, p)));
+        boundary ??= await source.boundary?.(tx, p);
       }
     });
   }

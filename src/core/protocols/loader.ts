@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from "../service.js";
+import { type ServiceDefinition, withBehaviour } from "../service.js";
 import type { LoadedService, OperationSchema, SchemaRef } from "./protocol.js";
 
 type StaticSchema = [number, string, string, Record<string, unknown> | number, ...unknown[]];
@@ -6,10 +6,11 @@ type StaticSchema = [number, string, string, Record<string, unknown> | number, .
 /**
  * Reads a `@aws-sdk/client-*` module: every `X$` export whose kind is 9 is an operation
  * (`[9, ns, name, traits, input, output]`), every kind -3 an error
- * (`[-3, ns, name, traits, memberNames, memberSchemas]`).
+ * (`[-3, ns, name, traits, memberNames, memberSchemas]`). The service's behaviour (its
+ * handlers) loads beside them, so whatever reads a loaded service finds both.
  */
 export async function loadService(def: ServiceDefinition): Promise<LoadedService> {
-  const module = await def.loadSchemas();
+  const [module] = await Promise.all([def.loadSchemas(), withBehaviour(def)]);
   const operations = new Map<string, OperationSchema>();
   const errors = new Map<string, { status: number; schema: SchemaRef }>();
   for (const [exportName, value] of Object.entries(module)) {
