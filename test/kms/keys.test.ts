@@ -53,7 +53,7 @@ describe("KMS CreateKey", () => {
     assert.equal(rsa.Description, "signer");
     assert.ok(rsa.SigningAlgorithms!.includes("RSASSA_PSS_SHA_256"));
     assert.equal(rsa.EncryptionAlgorithms, undefined);
-    const rsaEncrypt = await newKey(client(), { KeySpec: "RSA_4096" });
+    const rsaEncrypt = await newKey(client(), { KeySpec: "RSA_4096", KeyUsage: "ENCRYPT_DECRYPT" });
     assert.equal(rsaEncrypt.KeyUsage, "ENCRYPT_DECRYPT");
     assert.deepEqual(rsaEncrypt.EncryptionAlgorithms, ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"]);
     const ecc = await newKey(client(), { KeySpec: "ECC_NIST_P384", KeyUsage: "SIGN_VERIFY" });
@@ -88,7 +88,11 @@ describe("KMS CreateKey", () => {
   for (const [label, input, code, message] of [
     ["an unknown KeySpec", { KeySpec: "AES_512" }, "ValidationException", /Value 'AES_512' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: \[/],
     ["an unknown KeyUsage", { KeyUsage: "SHRED" }, "ValidationException", /at 'keyUsage' failed to satisfy constraint/],
-    ["a usage the spec does not allow", { KeySpec: "ECC_NIST_P256" }, "ValidationException", /KeyUsage ENCRYPT_DECRYPT is not compatible with KeySpec ECC_NIST_P256/],
+    ["a usage the spec does not allow", { KeySpec: "RSA_2048", KeyUsage: "KEY_AGREEMENT" }, "ValidationException", /^KeyUsage KEY_AGREEMENT is not compatible with KeySpec RSA_2048$/],
+    ["an asymmetric spec without a usage", { KeySpec: "ECC_NIST_P256" }, "ValidationException", /^You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys\.$/],
+    ["an HMAC spec without a usage", { KeySpec: "HMAC_256" }, "ValidationException", /^You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys\.$/],
+    ["an ML-DSA spec (no ML-DSA in Node.js 20's crypto)", { KeySpec: "ML_DSA_44", KeyUsage: "SIGN_VERIFY" }, "UnsupportedOperationException", /ML_DSA_44/],
+    ["an SM2 spec outside China Regions", { KeySpec: "SM2", KeyUsage: "SIGN_VERIFY" }, "ValidationException", /SM2/],
     ["KeySpec with CustomerMasterKeySpec", { KeySpec: "RSA_2048", CustomerMasterKeySpec: "RSA_2048" }, "ValidationException", /cannot specify KeySpec and CustomerMasterKeySpec/],
     ["a description over 8192 characters", { Description: "d".repeat(8193) }, "ValidationException", /at 'description' failed to satisfy constraint: Member must have length less than or equal to 8192/],
     ["a policy that is not JSON", { Policy: "{not json" }, "MalformedPolicyDocumentException", /not syntactically valid JSON/],

@@ -134,7 +134,10 @@ export function createKeyInput(input: {
   }
   const spec = (input.KeySpec ?? input.CustomerMasterKeySpec ?? "SYMMETRIC_DEFAULT") as KeySpec;
   const allowed = USAGES[spec];
-  // Asymmetric specs need an explicit usage unless ENCRYPT_DECRYPT (the model default) is allowed.
+  // Only symmetric encryption keys have a default usage.
+  if (input.KeyUsage === undefined && spec !== "SYMMETRIC_DEFAULT") {
+    throw new AwsError("ValidationException", "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.");
+  }
   const usage = (input.KeyUsage ?? "ENCRYPT_DECRYPT") as KeyUsageType;
   if (!allowed.includes(usage)) {
     throw new AwsError("ValidationException", `KeyUsage ${usage} is not compatible with KeySpec ${spec}`);
