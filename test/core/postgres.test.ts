@@ -164,4 +164,23 @@ describe("PostgreSQL store (--database-url)", { skip: postgresMissing }, () => {
     await a.close();
     await b.close();
   });
+
+  it("scans a page and counts on the primary key index, at any depth", async () => {
+    const schema = fresh();
+    const s = await startServer({ port: 0, databaseUrl: urlOf(schema) });
+    const rows = (account: string, n: number) => Array.from({ length: n }, (_, i) => [`${account}/${String(i).padStart(6, "0")}`, { i }] as [string, unknown]);
+    await s.store.load({ "iam.groups": [...rows("000000000000", 20_000), ...rows("111111111111", 10)] });
+    await db.query(`ANALYZE ${schema}.nubis_rows`);
+    const plan = async (sql: string) => (await db.query(`EXPLAIN ${sql}`)).rows.map((r) => r["QUERY PLAN"]).join("\n");
+    const page = await plan(
+      `SELECT key, value FROM ${schema}.nubis_rows WHERE tbl = 'iam.groups' AND key >= '000000000000/' AND key > '000000000000/019000' AND key < '000000000000/\u{10ffff}' ORDER BY key LIMIT 100`,
+    );
+    assert.match(page, /Index Scan using nubis_rows_pkey/);
+    assert.doesNotMatch(page, /Sort|Seq Scan/);
+    // A quota check counts one account's rows, not the table's.
+    const count = await plan(`SELECT count(*) FROM ${schema}.nubis_rows WHERE tbl = 'iam.groups' AND key >= '111111111111/' AND key < '111111111111/\u{10ffff}'`);
+    assert.match(count, /Index (Only )?Scan using nubis_rows_pkey/);
+    assert.doesNotMatch(count, /Seq Scan/);
+    await s.close();
+  });
 });
