@@ -94,9 +94,8 @@ export async function page<R, O, K extends string>(
 export const all = async <R>(tx: Transaction, kind: CredentialKind, account: string, userId: string) =>
   (await tx.scan<R>(kind.table, { prefix: childKey(account, userId), limit: 1000 })).map(([, r]) => r);
 
-/** The validators each of these operations runs on its user name, id, status and page. */
-export const userName = (v: ReturnType<typeof check.iamValidator>, value: string | undefined) => check.entityName(v, value, "UserName", 128);
-export const status = (v: ReturnType<typeof check.iamValidator>, value: string | undefined) => v.oneOf(value, "Status", ["Active", "Inactive"]);
+/** The validators each of these operations runs on its id, status and page. */
+export const status = (v: ReturnType<typeof check.iamValidator>, value: string | undefined) => v.oneOf(value, "Status", ["Active", "Inactive", "Expired"]);
 export const credentialId = (v: ReturnType<typeof check.iamValidator>, value: string | undefined, member: string, min = 20) =>
   v.length(value, member, min, 128).pattern(value, member, /^[\w]+$/, "[\\w]+");
 export const paging = (v: ReturnType<typeof check.iamValidator>, input: { Marker?: string; MaxItems?: number }) => {

@@ -141,7 +141,7 @@ export const UpdateServiceSpecificCredential: Handler<UpdateServiceSpecificCrede
   const v = check.iamValidator();
   check.entityName(v, input.UserName, "UserName", 64);
   credId(v, input.ServiceSpecificCredentialId);
-  v.oneOf(input.Status, "Status", ["Active", "Inactive", "Expired"]);
+  cred.status(v, input.Status);
   v.check();
   return ctx.transaction(async (tx) => {
     const user = await cred.subject(tx, ctx, input.UserName);

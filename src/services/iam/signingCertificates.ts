@@ -87,7 +87,7 @@ export const UpdateSigningCertificate: Handler<UpdateSigningCertificateRequest, 
   const v = check.iamValidator();
   check.entityName(v, input.UserName, "UserName", 128);
   certId(v, input.CertificateId);
-  v.oneOf(input.Status, "Status", ["Active", "Inactive", "Expired"]);
+  cred.status(v, input.Status);
   v.check();
   return ctx.transaction(async (tx) => {
     const owner = await holder(tx, ctx, input.UserName);

@@ -172,7 +172,7 @@ export const UpdateSSHPublicKey: Handler<UpdateSSHPublicKeyRequest, Record<strin
   const v = check.iamValidator();
   check.entityName(v, input.UserName, "UserName", 64);
   keyId(v, input.SSHPublicKeyId);
-  v.oneOf(input.Status, "Status", ["Active", "Inactive", "Expired"]);
+  cred.status(v, input.Status);
   v.check();
   return ctx.transaction(async (tx) => {
     const user = await cred.subject(tx, ctx, input.UserName);
