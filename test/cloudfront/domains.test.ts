@@ -6,6 +6,7 @@ import {
   CreateDistributionCommand,
   CreateDistributionTenantCommand,
   DisassociateDistributionTenantWebACLCommand,
+  GetManagedCertificateDetailsCommand,
   GetDistributionCommand,
   GetDistributionTenantCommand,
   ListConflictingAliasesCommand,
@@ -14,7 +15,7 @@ import {
   UpdateDomainAssociationCommand,
 } from "@aws-sdk/client-cloudfront";
 import { useServer } from "../harness.js";
-import { cloudFront, distributionConfig, MANAGED_CACHING_OPTIMIZED, refusal, reset, storeState } from "./fixtures.js";
+import { cloudFront, distributionConfig, MANAGED_CACHING_OPTIMIZED, refusal, reset, storeState, until } from "./fixtures.js";
 
 const server = useServer();
 const client = () => cloudFront(server().endpoint);
@@ -88,5 +89,37 @@ describe("conflicts and moves of domains", () => {
     const dis = await client().send(new DisassociateDistributionTenantWebACLCommand({ Id: id, IfMatch: a.ETag }));
     assert.notEqual(dis.ETag, a.ETag);
     assert.equal((await client().send(new GetDistributionTenantCommand({ Identifier: id }))).DistributionTenant!.Customizations, undefined);
+  });
+});
+
+describe("GetManagedCertificateDetails", () => {
+  it("pending-validation while the tenant deploys, with validation tokens per domain; EntityNotFound without a managed certificate", async () => {
+    const mt = await multiTenant();
+    const t = await client().send(
+      new CreateDistributionTenantCommand({
+        DistributionId: mt.Distribution!.Id,
+        Name: "managed",
+        Domains: [{ Domain: "m.example.com" }],
+        ManagedCertificateRequest: { ValidationTokenHost: "cloudfront", PrimaryDomainName: "m.example.com" },
+      }),
+    );
+    const got = await client().send(new GetManagedCertificateDetailsCommand({ Identifier: t.DistributionTenant!.Id }));
+    const m = got.ManagedCertificateDetails!;
+    assert.ok(["pending-validation", "issued"].includes(m.CertificateStatus!));
+    assert.equal(m.ValidationTokenHost, "cloudfront");
+    assert.equal(m.ValidationTokenDetails![0].Domain, "m.example.com");
+    assert.match(m.ValidationTokenDetails![0].RedirectFrom!, /^http:\/\/m\.example\.com\/\.well-known\/pki-validation\/[a-z0-9]{32}\.txt$/);
+    const issued = await until(
+      () => client().send(new GetManagedCertificateDetailsCommand({ Identifier: "managed" })),
+      (x) => x.ManagedCertificateDetails!.CertificateStatus === "issued",
+    );
+    assert.match(issued.ManagedCertificateDetails!.CertificateArn!, /^arn:aws:acm:us-east-1:000000000000:certificate\/[0-9a-f-]{36}$/);
+    const plain = await client().send(new CreateDistributionTenantCommand({ DistributionId: mt.Distribution!.Id, Name: "plain", Domains: [{ Domain: "p.example.com" }] }));
+    await refused(() => client().send(new GetManagedCertificateDetailsCommand({ Identifier: plain.DistributionTenant!.Id })), "EntityNotFound", 404);
+    await refused(
+      () => client().send(new CreateDistributionTenantCommand({ DistributionId: mt.Distribution!.Id, Name: "wrong", Domains: [{ Domain: "w.example.com" }], ManagedCertificateRequest: { ValidationTokenHost: "cloudfront", PrimaryDomainName: "x.example.com" } })),
+      "InvalidArgument",
+      400,
+    );
   });
 });

@@ -166,3 +166,15 @@ describe("key value stores", () => {
     await refused(() => client().send(new DescribeKeyValueStoreCommand({ Name: "kvs1" })), "EntityNotFound", 404);
   });
 });
+
+describe("runtimes", () => {
+  it("cloudfront-js-1.0 has no async code: async/await is a SyntaxError and there is no Promise", async () => {
+    const mk = async (Name: string, src: string, runtime: "cloudfront-js-1.0" | "cloudfront-js-2.0") => {
+      const out = await createFn(Name, src, config(runtime));
+      return (await client().send(new TestFunctionCommand({ Name, IfMatch: out.ETag, EventObject: EVENT }))).TestResult!;
+    };
+    assert.match((await mk("one", "async function handler(e) { return e.request; }", "cloudfront-js-1.0")).FunctionErrorMessage!, /^SyntaxError/);
+    assert.equal(JSON.parse((await mk("two", "function handler(e) { return { p: typeof Promise }; }", "cloudfront-js-1.0")).FunctionOutput!).request.p, "undefined");
+    assert.equal(JSON.parse((await mk("three", "function handler(e) { return { p: typeof Promise }; }", "cloudfront-js-2.0")).FunctionOutput!).request.p, "function");
+  });
+});

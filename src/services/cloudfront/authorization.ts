@@ -123,6 +123,7 @@ export const authorization: Record<string, Authorizer<In>> = {
   GetDistributionTenant: on("GetDistributionTenant", "distribution-tenant", "Identifier"),
   GetDistributionTenantByDomain: anyResource("GetDistributionTenantByDomain"),
   UpdateDistributionTenant: on("UpdateDistributionTenant", "distribution-tenant", "Id"),
+  GetManagedCertificateDetails: on("GetManagedCertificateDetails", "distribution-tenant", "Identifier"),
   AssociateDistributionTenantWebACL: on("AssociateDistributionTenantWebACL", "distribution-tenant", "Id"),
   DisassociateDistributionTenantWebACL: on("DisassociateDistributionTenantWebACL", "distribution-tenant", "Id"),
   AssociateAlias: on("AssociateAlias", "distribution", "TargetDistributionId"),

@@ -48,6 +48,9 @@ const invoke = [
   "  else __result = { value: value };",
   "})();",
 ].join("\n");
+// cloudfront-js-1.0 is ES 5.1 with a few later features and no asynchronous code.
+const unsupported = runtime === "cloudfront-js-1.0" && /\basync\s+(function\b|\()|\bawait\b/.test(code);
+if (runtime === "cloudfront-js-1.0") run("delete this.Promise;", "runtime.js");
 // The 2.0 runtime loads modules with import; the 'cloudfront' module is the only one here.
 const source = runtime === "cloudfront-js-2.0"
   ? code.replace(/^\s*import\s+(\w+)\s+from\s+['"]cloudfront['"];?/gm, "var $1 = __cloudfront;").replace(/^\s*export\s+(default\s+)?/gm, "")
@@ -56,6 +59,7 @@ let out;
 let started = process.hrtime.bigint();
 try {
   run(prelude, "prelude.js");
+  if (unsupported) throw new SyntaxError("async functions and await are not supported in cloudfront-js-1.0");
   context.__eventJson = event;
   run(source, "function.js");
   started = process.hrtime.bigint();

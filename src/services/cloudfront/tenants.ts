@@ -1,4 +1,7 @@
 import type {
+  GetManagedCertificateDetailsRequest,
+  GetManagedCertificateDetailsResult,
+  ManagedCertificateRequest,
   AssociateDistributionTenantWebACLRequest,
   AssociateDistributionTenantWebACLResult,
   DisassociateDistributionTenantWebACLRequest,
@@ -27,8 +30,9 @@ import type { Transaction } from "../../core/store/store.js";
 import { claimDomains, domainOwner } from "./aliases.js";
 import { defaultConnectionGroup } from "./connectionGroups.js";
 import { type DistributionRecord, findDistribution } from "./distributions.js";
-import { arnOf, tenantId } from "./ids.js";
-import { key, listPage, maxItemsOf, requireConnectionGroup } from "./model.js";
+import { LOWER_ALNUM, randomString } from "../../core/ids.js";
+import { arnOf, tenantId, uuid } from "./ids.js";
+import { key, listPage, maxItemsOf, oneOf, requireConnectionGroup } from "./model.js";
 import { ref, setReferences, usersPage } from "./references.js";
 import { dropTags, initTags, taggable, validTags } from "./tagging.js";
 import { checkIfMatch, type Deployable, deployStatus, nextDeployment } from "./versioning.js";
@@ -54,6 +58,8 @@ interface TenantRecord extends Deployable {
   CreatedTime: string;
   LastModifiedTime: string;
   Enabled: boolean;
+  /** A certificate CloudFront manages for the tenant's domains (GetManagedCertificateDetails). */
+  ManagedCertificate?: { ValidationTokenHost: string; PrimaryDomainName: string; Token: string; CertificateId: string };
 }
 
 taggable({ type: TENANT, exists: async (tx, account, id) => !!(await tx.get(TABLE, key(account, id))) });
@@ -123,6 +129,39 @@ async function validDistribution(tx: Transaction, ctx: RequestContext, id: strin
   return d;
 }
 
+/** The request for a CloudFront-managed certificate, checked: its primary domain is one of the tenant's. */
+function managedCertificate(request: ManagedCertificateRequest | undefined, domains: string[]): TenantRecord["ManagedCertificate"] {
+  if (!request) return undefined;
+  const host = oneOf(request.ValidationTokenHost, ["cloudfront", "self-hosted"], "ValidationTokenHost");
+  const primary = request.PrimaryDomainName ?? domains[0];
+  if (!domains.some((d) => d.toLowerCase() === primary.toLowerCase())) throw invalid(`The PrimaryDomainName ${primary} is not one of the tenant's domains.`);
+  return { ValidationTokenHost: host, PrimaryDomainName: primary, Token: randomString(LOWER_ALNUM, 32), CertificateId: uuid() };
+}
+
+/**
+ * The managed certificate is pending validation while the tenant's creation deploys, then
+ * issued (CloudFront validates through its own token host; nubis serves no DNS or HTTP check).
+ */
+export const GetManagedCertificateDetails: Handler<GetManagedCertificateDetailsRequest, GetManagedCertificateDetailsResult> = (input, ctx) =>
+  ctx.transaction(async (tx) => {
+    const r = await requireTenant(tx, ctx.account, input.Identifier);
+    const m = r.ManagedCertificate;
+    if (!m) throw new AwsError("EntityNotFound", `The distribution tenant ${r.Id} has no managed certificate.`, 404);
+    const issued = deployStatus(r, ctx) === "Deployed";
+    return {
+      ManagedCertificateDetails: {
+        ...(issued ? { CertificateArn: `arn:aws:acm:us-east-1:${ctx.account}:certificate/${m.CertificateId}` } : {}),
+        CertificateStatus: issued ? "issued" : "pending-validation",
+        ValidationTokenHost: m.ValidationTokenHost as "cloudfront" | "self-hosted",
+        ValidationTokenDetails: r.Domains.map((Domain) => ({
+          Domain,
+          RedirectFrom: `http://${Domain}/.well-known/pki-validation/${m.Token}.txt`,
+          RedirectTo: `validation.us-east-1.acm-validations.aws/${ctx.account}/.well-known/pki-validation/${m.Token}.txt`,
+        })),
+      },
+    };
+  });
+
 const refsOf = (r: TenantRecord) => [ref("distribution", r.DistributionId), ref("connection-group", r.ConnectionGroupId)];
 const owner = (account: string, id: string) => ({ account, kind: "distribution-tenant" as const, id });
 
@@ -147,6 +186,7 @@ export const CreateDistributionTenant: Handler<CreateDistributionTenantRequest, 
   const domains = validDomains(input.Domains);
   const tags = validTags(input.Tags);
   const parameters = (input.Parameters ?? []).map((p) => ({ Name: p.Name, Value: p.Value }));
+  const managed = managedCertificate(input.ManagedCertificateRequest, domains);
   return ctx.transaction(async (tx) => {
     await validDistribution(tx, ctx, input.DistributionId, parameters);
     if (await tx.get(NAMES, key(ctx.account, input.Name!))) throw new AwsError("EntityAlreadyExists", `A distribution tenant named ${input.Name} already exists.`, 409);
@@ -164,6 +204,7 @@ export const CreateDistributionTenant: Handler<CreateDistributionTenantRequest, 
         CreatedTime: now,
         LastModifiedTime: now,
         Enabled: input.Enabled ?? true,
+        ...(managed ? { ManagedCertificate: managed } : {}),
       },
       ctx,
     );
