@@ -77,6 +77,16 @@ describe("KMS rotation", () => {
     assert.equal((await kms.send(new DescribeKeyCommand({ KeyId: key.KeyId }))).KeyMetadata!.CurrentKeyMaterialId, meta.CurrentKeyMaterialId);
   });
 
+  it("does not rotate a disabled key", async () => {
+    const kms = client();
+    const key = await createKey(kms);
+    await kms.send(new EnableKeyRotationCommand({ KeyId: key.KeyId, RotationPeriodInDays: 90 }));
+    await kms.send(new DisableKeyCommand({ KeyId: key.KeyId }));
+    await ageKey(server, key.KeyId!, 100 * DAY);
+    assert.equal((await kms.send(new DescribeKeyCommand({ KeyId: key.KeyId }))).KeyMetadata!.CurrentKeyMaterialId, key.CurrentKeyMaterialId);
+    assert.deepEqual((await kms.send(new ListKeyRotationsCommand({ KeyId: key.KeyId }))).Rotations, []);
+  });
+
   it("rotates on demand, up to the quota, keeping old ciphertexts", async () => {
     const kms = client();
     const key = await createKey(kms);

@@ -161,7 +161,8 @@ export function live(k: KeyRecord | undefined, now: number): KeyRecord | undefin
   if (!k) return undefined;
   if (k.KeyState === "PendingDeletion" && k.DeletionDate !== undefined && k.DeletionDate <= now) return undefined;
   let key = k;
-  const due = dueRotations(key, now);
+  // A disabled key, or one pending deletion, does not rotate (KMS's key-state table).
+  const due = key.KeyState === "Enabled" ? dueRotations(key, now) : [];
   if (due.length) {
     const added = due.map((d) => derivedRotation(key, d));
     // The anchor moves to the last rotation, so writing this view back stores exactly what was derived.
