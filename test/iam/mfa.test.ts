@@ -129,6 +129,19 @@ describe("virtual MFA devices", () => {
     assert.ok((await virtual("Unassigned")).some((v) => v.SerialNumber === d.serial));
   });
 
+  it("allows for a device clock one step ahead, not three steps behind", async () => {
+    const name = await user();
+    const behind = await device();
+    await expectError(
+      iam().send(new EnableMFADeviceCommand({ UserName: name, SerialNumber: behind.serial, ...codes(behind.seed, now() - 3) })),
+      "InvalidAuthenticationCode",
+      403,
+    );
+    const ahead = await device();
+    await iam().send(new EnableMFADeviceCommand({ UserName: name, SerialNumber: ahead.serial, ...codes(ahead.seed, now() + 1) }));
+    assert.deepEqual((await enabled(name)).map((m) => m.SerialNumber), [ahead.serial]);
+  });
+
   it("refuses a device already in use, an unknown serial and an unknown user", async () => {
     const alice = await user();
     const bob = await user();

@@ -94,13 +94,13 @@ const stepOf = (now: Date) => Math.floor(now.getTime() / 30_000);
 
 /**
  * The step of code1 when code1 and code2 are two consecutive codes near `now`: code1 from up to
- * `behind` steps ago to the current step, code2 the step after it (a user types the code shown,
- * waits, types the next one).
+ * `behind` steps ago to one step ahead (clock drift either way), code2 the step after it (a user
+ * types the code shown, waits, types the next one).
  */
 function consecutive(seed: string, code1: string, code2: string, now: Date, behind: number): number | undefined {
   const secret = base32Decode(seed);
   const current = stepOf(now);
-  for (let s = current - behind; s <= current; s++) if (totp(secret, s) === code1 && totp(secret, s + 1) === code2) return s;
+  for (let s = current - behind; s <= current + 1; s++) if (totp(secret, s) === code1 && totp(secret, s + 1) === code2) return s;
   return undefined;
 }
 
@@ -208,7 +208,7 @@ export const EnableMFADevice: Handler<EnableMFADeviceRequest, Record<string, nev
     if (!found) throw noDevice(input.SerialNumber!);
     if (found.device.UserId) throw new AwsError("EntityAlreadyExists", "MFA Device is already in use.");
     if ((await tx.count(T.userMfa, childKey(ctx.account, user.UserId))) >= MFA_PER_USER) throw limitExceeded("MFADevicesPerUser", MFA_PER_USER);
-    if (consecutive(found.device.Seed, input.AuthenticationCode1!, input.AuthenticationCode2!, ctx.now, 2) === undefined) throw invalidCode();
+    if (consecutive(found.device.Seed, input.AuthenticationCode1!, input.AuthenticationCode2!, ctx.now, 1) === undefined) throw invalidCode();
     const EnableDate = isoSeconds(ctx.now);
     await tx.put(T.mfaDevices, found.key, { ...found.device, UserId: user.UserId, UserName: user.UserName, EnableDate });
     await tx.put<UserMfaRecord>(T.userMfa, childKey(ctx.account, user.UserId, found.device.SerialNumber), { SerialNumber: found.device.SerialNumber, EnableDate });
