@@ -18,6 +18,7 @@ import {
 } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, GetCallerIdentityCommand, GetFederationTokenCommand, GetSessionTokenCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
+import { KMSClient, ListKeysCommand } from "@aws-sdk/client-kms";
 import { clientConfig, failure, useServer } from "../harness.js";
 import { type Creds, policy, ROOT, unique, userWithKey } from "./helpers.js";
 
@@ -263,6 +264,10 @@ describe("--auth iam: temporary credentials on the wire", () => {
       assert.equal(e.$metadata.httpStatusCode, 403);
       assert.equal(e.message, "The security token included in the request is expired");
     }
+    // The JSON protocols spell it ExpiredTokenException (KMS answers every client error 400).
+    const kms = await failure(new KMSClient(clientConfig(server().endpoint, "us-east-1", s as never)).send(new ListKeysCommand({})));
+    assert.equal(kms.name, "ExpiredTokenException");
+    assert.equal(kms.$metadata.httpStatusCode, 400);
   });
 });
 
