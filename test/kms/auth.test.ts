@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { IAMClient } from "@aws-sdk/client-iam";
-import { CreateGrantCommand, CreateKeyCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand, KMSClient, PutKeyPolicyCommand } from "@aws-sdk/client-kms";
+import { CreateGrantCommand, CreateKeyCommand, ListGrantsCommand, RetireGrantCommand, DecryptCommand, DescribeKeyCommand, EncryptCommand, KMSClient, PutKeyPolicyCommand } from "@aws-sdk/client-kms";
 import { clientConfig, failure, useServer } from "../harness.js";
 import { policy, ROOT, unique, userWithKey, type Creds } from "../auth/helpers.js";
 import { bytes } from "./fixtures.js";
@@ -80,6 +80,16 @@ describe("KMS under --auth iam", () => {
     const blob = (await kms(grantee.creds).send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: bytes("g"), EncryptionContext: { app: "a", more: "1" } }))).CiphertextBlob!;
     await deniedBy(kms(grantee.creds).send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: bytes("g"), EncryptionContext: { app: "b" } })), grantee.name, "kms:Encrypt", key.Arn!, "identity-based policy");
     await deniedBy(kms(grantee.creds).send(new DecryptCommand({ CiphertextBlob: blob, EncryptionContext: { app: "a", more: "1" } })), grantee.name, "kms:Decrypt", key.Arn!, "identity-based policy");
+  });
+
+  it("a grant's retiring principal retires it without any policy; others may not", async () => {
+    const retirer = await user();
+    const other = await user();
+    const key = await keyWithPolicy(rootStatement);
+    const grant = await kms().send(new CreateGrantCommand({ KeyId: key.KeyId, GranteePrincipal: userArn("nobody"), RetiringPrincipal: userArn(retirer.name), Operations: ["Encrypt"] }));
+    await deniedBy(kms(other.creds).send(new RetireGrantCommand({ GrantToken: grant.GrantToken })), other.name, "kms:RetireGrant", key.Arn!, "identity-based policy");
+    await kms(retirer.creds).send(new RetireGrantCommand({ KeyId: key.Arn, GrantId: grant.GrantId }));
+    assert.deepEqual((await kms().send(new ListGrantsCommand({ KeyId: key.KeyId }))).Grants, []);
   });
 
   it("the lockout check holds for a user: a policy without the caller is refused", async () => {

@@ -4,7 +4,7 @@ import type { GrantOperation } from "@aws-sdk/client-kms";
 import { callerIds } from "../../core/auth/index.js";
 import { parseResourcePolicy } from "../../core/auth/engine.js";
 import type { ResourcePolicy } from "../../core/service.js";
-import { grantAllows, readGrantToken } from "./grants.js";
+import { grantAllows, grantsOf, readGrantToken } from "./grants.js";
 import { aliasArn, findKey, keyArn, parseKeyArn, parseKeyReference } from "./model.js";
 
 /**
@@ -91,6 +91,24 @@ async function ciphertextKey(ctx: RequestContext, blob: unknown, keyId: string |
   const parsed = blob instanceof Uint8Array ? parseBlob(blob) : undefined;
   if (parsed) return keyArn({ Account: ctx.account, Region: ctx.region, KeyId: parsed.keyId });
   return keyResource(ctx, keyId);
+}
+
+/** Whether the caller is the retiring principal of the grant a RetireGrant names. */
+async function isRetiringPrincipal(ctx: RequestContext, arn: string, input: In): Promise<boolean> {
+  const ref = parseKeyArn(arn);
+  let grantId = input.GrantId;
+  if (input.GrantToken) {
+    try {
+      grantId = readGrantToken(input.GrantToken).grantId;
+    } catch {
+      return false;
+    }
+  }
+  if (!ref || !grantId) return false;
+  const caller = callerIds(ctx.principal).direct.AWS ?? [];
+  const grants = await ctx.transaction((tx) => grantsOf(tx, { Account: ref.account, Region: ref.region, KeyId: ref.keyId }));
+  const grant = grants.find((g) => g.GrantId === grantId);
+  return !!grant?.RetiringPrincipal && caller.includes(grant.RetiringPrincipal);
 }
 
 /** The key a RetireGrant names, by token or by KeyId. */
@@ -187,7 +205,12 @@ export const authorization: Record<string, Authorizer<In>> = {
       ...(await keyPolicyOf(ctx, source, undefined, undefined)),
     };
   },
-  RetireGrant: async (input, ctx) => onKeyArn(ctx, "RetireGrant", await retireKey(ctx, input)),
+  // The grant's retiring principal may retire it without any policy.
+  RetireGrant: async (input, ctx) => {
+    const arn = await retireKey(ctx, input);
+    if (await isRetiringPrincipal(ctx, arn, input)) return { action: "kms:RetireGrant", resources: [arn], noPermissionRequired: true };
+    return onKeyArn(ctx, "RetireGrant", arn);
+  },
   // The caller needs the permission on the alias and on the key(s) it points to, old and new.
   CreateAlias: async (input, ctx) => ({
     action: "kms:CreateAlias",
