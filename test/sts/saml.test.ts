@@ -135,6 +135,8 @@ describe("STS AssumeRoleWithSAML", () => {
     await refused(call(samlResponse({ ...base, sessionName: "a" })), "InvalidIdentityToken", 400, /RoleSessionName/);
     await refused(call(samlResponse(base), { PrincipalArn: `arn:aws:iam::${ACCOUNT}:saml-provider/none` }), "InvalidIdentityToken", 400);
     await refused(call(Buffer.from("<not-xml").toString("base64")), "InvalidIdentityToken", 400);
+    await refused(call(Buffer.from(`${"<a>".repeat(5000)}${"</a>".repeat(5000)}`).toString("base64")), "InvalidIdentityToken", 400);
+    await refused(call(Buffer.from(`<!DOCTYPE x [<!ENTITY e "boom">]><x>&e;</x>`).toString("base64")), "InvalidIdentityToken", 400);
     await refused(call(samlResponse(base), { DurationSeconds: "9000" } as never), "ValidationError", 400, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
     assert.equal(await count(), before);
   });

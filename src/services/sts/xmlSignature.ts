@@ -43,6 +43,10 @@ function unescape(text: string): string {
   });
 }
 
+const TAG = /([A-Za-z_][\w.:-]*)/y;
+const ATTRIBUTE = /\s*(\/?>|([A-Za-z_][\w.:-]*)\s*=\s*("([^"<]*)"|'([^'<]*)'))/y;
+const MAX_DEPTH = 200;
+
 export function parseXml(source: string): XmlElement {
   const xml = source.replace(/\r\n?/g, "\n");
   let i = 0;
@@ -85,14 +89,18 @@ export function parseXml(source: string): XmlElement {
       if (!stack.length) root = open;
       i = end + 1;
     } else {
-      const m = /^<([A-Za-z_][\w.:-]*)/.exec(xml.slice(lt, lt + 256));
+      TAG.lastIndex = lt + 1;
+      const m = TAG.exec(xml);
       if (!m) throw new XmlError("bad tag");
-      let j = lt + m[0].length;
+      // Deep nesting would only serve to exhaust the stack of the recursive walks below.
+      if (stack.length >= MAX_DEPTH) throw new XmlError("too deeply nested");
+      let j = TAG.lastIndex;
       const el: XmlElement = { name: m[1], attrs: [], children: [], parent: stack[stack.length - 1] };
       for (;;) {
-        const rest = /^\s*(\/?>|([A-Za-z_][\w.:-]*)\s*=\s*("([^"<]*)"|'([^'<]*)'))/.exec(xml.slice(j, j + 100_000));
+        ATTRIBUTE.lastIndex = j;
+        const rest = ATTRIBUTE.exec(xml);
         if (!rest) throw new XmlError(`bad attribute in <${el.name}>`);
-        j += rest[0].length;
+        j = ATTRIBUTE.lastIndex;
         if (rest[1] === ">" || rest[1] === "/>") {
           if (!stack.length && root) throw new XmlError("more than one root");
           if (stack.length) stack[stack.length - 1].children.push(el);
