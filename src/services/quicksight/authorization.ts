@@ -20,6 +20,7 @@ function resourceOf(input: In, ctx: RequestContext): string {
   if (input.UserName !== undefined) return arn(`user/${ns}/${s(input.UserName)}`);
   if (input.GroupName !== undefined) return arn(`group/${ns}/${s(input.GroupName)}`);
   if (input.DataSourceId !== undefined) return arn(`datasource/${s(input.DataSourceId)}`);
+  if (input.IngestionId !== undefined) return arn(`dataset/${s(input.DataSetId)}/ingestion/${s(input.IngestionId)}`);
   if (input.DataSetId !== undefined) return arn(`dataset/${s(input.DataSetId)}`);
   if (input.AnalysisId !== undefined) return arn(`analysis/${s(input.AnalysisId)}`);
   if (input.DashboardId !== undefined) return arn(`dashboard/${s(input.DashboardId)}`);

@@ -24,11 +24,11 @@ import type {
   UpdateDataSetRequest,
   UpdateDataSetResponse,
 } from "@aws-sdk/client-quicksight";
-import { uuid } from "../../core/ids.js";
 import type { Handler, RequestContext } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import { type AssetKind, type AssetRecord, assetByArn, changePermissions, listAssets, newAsset, removeAsset, requireAsset, save, saveNew, validateId } from "./assets.js";
 import { DATA_SOURCE } from "./dataSources.js";
+import { deleteIngestions, startIngestion } from "./ingestions.js";
 import { compact, date, invalid, notFound, quicksightValidator, requireAssets, requireEnterprise, type Subscription, T } from "./model.js";
 
 export const DATA_SET: AssetKind = {
@@ -119,12 +119,9 @@ async function checkDefinition(tx: Transaction, ctx: RequestContext, sub: Subscr
 
 const definitionOf = (input: Definition): Definition => compact(Object.fromEntries(DEFINITION.map((k) => [k, input[k]])) as Definition);
 
-/** The initial or refresh ingestion a SPICE data set starts. */
-const ingestion = (r: DataSetRecord) => {
-  if (r.ImportMode !== "SPICE") return {};
-  const IngestionId = uuid();
-  return { IngestionArn: `${r.Arn}/ingestion/${IngestionId}`, IngestionId };
-};
+/** The initial or edit ingestion a SPICE data set starts (DIRECT_QUERY holds no data). */
+const ingestion = (tx: Transaction, ctx: RequestContext, r: DataSetRecord, type: "INITIAL_INGESTION" | "EDIT") =>
+  r.ImportMode === "SPICE" ? startIngestion(tx, ctx, r, type) : {};
 
 const output = (r: DataSetRecord): DataSet =>
   compact({
@@ -166,7 +163,7 @@ export const CreateDataSet: Handler<CreateDataSetRequest, CreateDataSetResponse>
     const OutputColumns = await checkDefinition(tx, ctx, sub, input);
     const record: DataSetRecord = compact({ ...base, ...definitionOf(input), UseAs: input.UseAs, OutputColumns });
     await saveNew(tx, ctx, DATA_SET, record, input.FolderArns);
-    return { Arn: record.Arn, DataSetId: record.Id, ...ingestion(record), RequestId: ctx.requestId, Status: 200 };
+    return { Arn: record.Arn, DataSetId: record.Id, ...(await ingestion(tx, ctx, record, "INITIAL_INGESTION")), RequestId: ctx.requestId, Status: 200 };
   });
 
 export const DescribeDataSet: Handler<DescribeDataSetRequest, DescribeDataSetResponse> = (input, ctx) =>
@@ -200,7 +197,7 @@ export const UpdateDataSet: Handler<UpdateDataSetRequest, UpdateDataSetResponse>
       OutputColumns,
     });
     await save(tx, ctx, DATA_SET, updated);
-    return { Arn, DataSetId: Id, ...ingestion(updated), RequestId: ctx.requestId, Status: 200 };
+    return { Arn, DataSetId: Id, ...(await ingestion(tx, ctx, updated, "EDIT")), RequestId: ctx.requestId, Status: 200 };
   });
 
 /** Analyses and dashboards that read it keep its ARN, as on AWS. */
@@ -209,6 +206,7 @@ export const DeleteDataSet: Handler<DeleteDataSetRequest, DeleteDataSetResponse>
     await requireAssets(tx, ctx, input.AwsAccountId);
     const r = await requireAsset<DataSetRecord>(tx, ctx, DATA_SET, input.DataSetId!);
     await removeAsset(tx, ctx, DATA_SET, r);
+    await deleteIngestions(tx, ctx, r.Id);
     return { Arn: r.Arn, DataSetId: r.Id, RequestId: ctx.requestId, Status: 200 };
   });
 

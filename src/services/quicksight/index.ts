@@ -10,6 +10,7 @@ import * as dataSets from "./dataSets.js";
 import * as dataSources from "./dataSources.js";
 import { authorizationFor } from "./authorization.js";
 import * as groups from "./groups.js";
+import * as ingestions from "./ingestions.js";
 import { DescribeKeyRegistration, UpdateKeyRegistration } from "./keyRegistration.js";
 import * as namespaces from "./namespaces.js";
 import * as tags from "./tags.js";
@@ -22,7 +23,7 @@ const operations = (...modules: object[]) =>
 const handlers = {
   UpdateKeyRegistration,
   DescribeKeyRegistration,
-  ...operations(account, namespaces, users, groups, assignments, tags, dataSources, dataSets, analyses, dashboards, templates, themes, folders),
+  ...operations(account, namespaces, users, groups, assignments, tags, dataSources, dataSets, ingestions, analyses, dashboards, templates, themes, folders),
 };
 
 export const quicksight: ServiceDefinition = {

@@ -31,6 +31,7 @@ export const T = {
   aliases: "quicksight.aliases", //                   acct/region/kind/id/alias -> AliasRecord
   folderMembers: "quicksight.folderMembers", //       acct/region/folderId\nmemberArn -> FolderMemberRecord
   memberFolders: "quicksight.memberFolders", //       acct/region/memberArn\nfolderId -> folder ARN
+  ingestions: "quicksight.ingestions", //             acct/region/dataSetId\ningestionId -> IngestionRecord
 } as const;
 
 export type Tag = SdkTag;
