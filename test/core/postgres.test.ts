@@ -11,7 +11,8 @@ import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { CreateGroupCommand, GetGroupCommand, IAMClient, ListGroupsCommand } from "@aws-sdk/client-iam";
-import { POSTGRES_FORMAT } from "../../src/core/store/postgres.js";
+import { POSTGRES_FORMAT, PostgresStore } from "../../src/core/store/postgres.js";
+import { StoreUnavailableError } from "../../src/core/store/store.js";
 import { startServer } from "../../src/index.js";
 import { clientConfig, failure, postgresCluster, postgresMissing } from "../harness.js";
 
@@ -182,5 +183,28 @@ describe("PostgreSQL store (--database-url)", { skip: postgresMissing }, () => {
     assert.match(count, /Index (Only )?Scan using nubis_rows_pkey/);
     assert.doesNotMatch(count, /Seq Scan/);
     await s.close();
+  });
+
+  it("a transaction that still cannot commit after its retries is StoreUnavailableError (the service's 503), and changes nothing", async () => {
+    const store = await PostgresStore.open({ url: urlOf(fresh()), maxAttempts: 1 });
+    await store.transaction((tx) => tx.put("t.x", "n", 0));
+    let inside = 0;
+    let release!: () => void;
+    const both = new Promise<void>((r) => (release = r));
+    // Two read-modify-writes of one row, held open until both have read: one must lose.
+    const bump = () =>
+      store.transaction(async (tx) => {
+        const n = (await tx.get<number>("t.x", "n"))!;
+        if (++inside === 2) release();
+        await both;
+        await tx.put("t.x", "n", n + 1);
+      });
+    const results = await Promise.allSettled([bump(), bump()]);
+    assert.deepEqual(results.map((r) => r.status).sort(), ["fulfilled", "rejected"]);
+    const lost = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    assert.ok(lost.reason instanceof StoreUnavailableError);
+    assert.match(lost.reason.message, /could not commit after 1 attempts \(concurrent updates\); retry/);
+    assert.equal(await store.transaction((tx) => tx.get("t.x", "n")), 1);
+    await store.close();
   });
 });

@@ -27,6 +27,8 @@ export interface PostgresOptions {
   schema?: string;
   /** Connections per process (default 10). */
   pool?: number;
+  /** Tries of a transaction that meets serialization failures (default 60, within 8 s). */
+  maxAttempts?: number;
 }
 
 /** The URL without its password, for messages. */
@@ -182,7 +184,7 @@ export class PostgresStore implements Store {
         return await run;
       } catch (error) {
         if (error instanceof Conflict) {
-          if (attempt < MAX_ATTEMPTS && Date.now() - started < RETRY_BUDGET_MS) continue;
+          if (attempt < (this.options.maxAttempts ?? MAX_ATTEMPTS) && Date.now() - started < RETRY_BUDGET_MS) continue;
           throw new StoreUnavailableError(`the transaction could not commit after ${attempt} attempts (concurrent updates); retry`);
         }
         // One more try on a fresh connection: a pooled one may have died with a restart.
