@@ -56,7 +56,7 @@ async function verifySignature(jwt: Jwt, jwksUrl: string) {
   if (!alg) throw invalidToken(`Unsupported token signing algorithm ${jwt.header.alg ?? "none"}.`);
   let keys: Array<JsonWebKey & { kid?: string }>;
   try {
-    const response = await fetch(jwksUrl);
+    const response = await fetch(jwksUrl, { signal: AbortSignal.timeout(5000) });
     keys = ((await response.json()) as { keys?: typeof keys }).keys ?? [];
   } catch {
     throw new AwsError("IDPCommunicationError", "Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements", 400);
