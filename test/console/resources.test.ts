@@ -24,8 +24,10 @@ import {
   CreatePolicyCommand,
   CreateRoleCommand,
   CreateUserCommand,
+  CreateVirtualMFADeviceCommand,
   GetRoleCommand,
   IAMClient,
+  UploadSSHPublicKeyCommand,
 } from "@aws-sdk/client-iam";
 import { CreateGrantCommand, CreateKeyCommand, KMSClient } from "@aws-sdk/client-kms";
 import {
@@ -38,6 +40,7 @@ import {
 } from "@aws-sdk/client-quicksight";
 import { clientConfig, useServer } from "../harness.js";
 import { distributionConfig, rsaPem } from "../cloudfront/fixtures.js";
+import { sshKey } from "../iam/credentialFixtures.js";
 import { quicksight, subscribe } from "../quicksight/fixtures.js";
 
 const server = useServer();
@@ -94,6 +97,20 @@ describe("console resource browser API", () => {
     assert.deepEqual(linked(policy, "referencedBy", "users"), ["user-07"]);
     assert.deepEqual(linked(policy, "referencedBy", "roles"), ["web"]);
     assert.deepEqual((await rows("iam", "roles")).rows.map((r: { id: string }) => r.id), ["web"]);
+  });
+
+  it("IAM: virtual MFA devices and a user's SSH public keys (the MFA seed is never shown)", async () => {
+    const serial = (await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: "phone" }))).VirtualMFADevice!.SerialNumber!;
+    const sshId = (await iam.send(new UploadSSHPublicKeyCommand({ UserName: "user-03", SSHPublicKeyBody: sshKey().pub }))).SSHPublicKey!.SSHPublicKeyId!;
+    assert.deepEqual((await rows("iam", "mfaDevices")).rows.map((r: { id: string }) => r.id), [serial]);
+    const device = await detail("iam", "mfaDevices", serial);
+    assert.equal(device.resource.SerialNumber, serial);
+    assert.doesNotMatch(JSON.stringify(device), /Base32StringSeed|QRCodePNG/);
+    assert.deepEqual((await rows("iam", "sshPublicKeys")).rows.map((r: { id: string }) => r.id), [`user-03/${sshId}`]);
+    const key = await detail("iam", "sshPublicKeys", `user-03/${sshId}`);
+    assert.match(key.resource.SSHPublicKey.SSHPublicKeyBody, /^ssh-rsa /);
+    assert.deepEqual(linked(key, "references", "users"), ["user-03"]);
+    assert.deepEqual(linked(await detail("iam", "users", "user-03"), "referencedBy", "sshPublicKeys"), [`user-03/${sshId}`]);
   });
 
   it("CloudFront: a distribution references its trusted key group, which lists it back", async () => {

@@ -6,6 +6,7 @@ import { ListAttachedGroupPolicies } from "./groupPolicies.js";
 import { GetGroup, ListGroups } from "./groups.js";
 import { GetInstanceProfile, ListInstanceProfiles, ListInstanceProfilesForRole } from "./instanceProfiles.js";
 import { ListGroupsForUser } from "./membership.js";
+import { GetMFADevice, ListMFADevices, ListVirtualMFADevices } from "./mfa.js";
 import { T } from "./model.js";
 import { GetOpenIDConnectProvider, ListOpenIDConnectProviders } from "./oidcProviders.js";
 import { GetPolicy, ListPolicies } from "./policies.js";
@@ -14,6 +15,7 @@ import { ListAttachedRolePolicies } from "./rolePolicies.js";
 import { GetRole, ListRoles } from "./roles.js";
 import { GetSAMLProvider, ListSAMLProviders } from "./samlProviders.js";
 import { GetServerCertificate, ListServerCertificates } from "./serverCertificates.js";
+import { GetSSHPublicKey, ListSSHPublicKeys } from "./sshKeys.js";
 import { ListAttachedUserPolicies } from "./userPolicies.js";
 import { GetUser, ListUsers } from "./users.js";
 
@@ -68,7 +70,14 @@ const users: ResourceKind = {
       return page((out as { AttachedPolicies?: AttachedPolicy[] }).AttachedPolicies, out as { Marker?: string });
     });
     const keys = await accessKeysOf(ctx, UserName);
+    const mfa = await allPages(async (Marker) => {
+      const out = await ListMFADevices({ UserName, Marker }, ctx);
+      return page(out.MFADevices, out);
+    });
+    const ssh = await sshKeysOf(ctx, UserName);
     return [
+      ...mfa.map((d): ResourceLink => ({ service: "iam", kind: "mfaDevices", id: d.SerialNumber!, direction: "referencedBy", relation: "MFA device" })),
+      ...ssh.map((k): ResourceLink => ({ service: "iam", kind: "sshPublicKeys", id: `${UserName}/${k.SSHPublicKeyId}`, label: k.SSHPublicKeyId, direction: "referencedBy", relation: "SSH public key" })),
       ...groups.map((g: Group): ResourceLink => ({ service: "iam", kind: "groups", id: g.GroupName!, direction: "references", relation: "member of" })),
       ...attached.map((p) => policyLink(p, "references")),
       ...keys.map((k): ResourceLink => ({ service: "iam", kind: "accessKeys", id: `${UserName}/${k.AccessKeyId}`, label: k.AccessKeyId, direction: "referencedBy", relation: "access key" })),
@@ -184,6 +193,56 @@ const instanceProfiles: ResourceKind = {
   },
 };
 
+const mfaDevices: ResourceKind = {
+  name: "mfaDevices",
+  title: "Virtual MFA devices",
+  table: T.mfaDevices,
+  columns: ["SerialNumber", "UserName", "EnableDate"],
+  async list(ctx, Marker) {
+    const out = await ListVirtualMFADevices({ Marker, MaxItems: PAGE }, ctx);
+    return {
+      rows: (out.VirtualMFADevices ?? []).map((d) => ({ id: d.SerialNumber!, columns: { SerialNumber: d.SerialNumber, UserName: d.User?.UserName, EnableDate: date(d.EnableDate) } })),
+      next: out.Marker,
+    };
+  },
+  get: (ctx, SerialNumber) => GetMFADevice({ SerialNumber }, ctx),
+  async links(_ctx, _id, resource) {
+    const user = (resource as Awaited<ReturnType<typeof GetMFADevice>>).UserName;
+    return user ? [{ service: "iam", kind: "users", id: user, direction: "references", relation: "enabled for" }] : [];
+  },
+};
+
+const sshKeysOf = (ctx: RequestContext, UserName: string) =>
+  allPages(async (Marker) => {
+    const out = await ListSSHPublicKeys({ UserName, Marker }, ctx);
+    return page(out.SSHPublicKeys, out);
+  });
+
+/** Listed user by user, like access keys; the id is `UserName/SSHPublicKeyId`. */
+const sshPublicKeys: ResourceKind = {
+  name: "sshPublicKeys",
+  title: "SSH public keys",
+  table: T.sshKeys,
+  columns: ["SSHPublicKeyId", "UserName", "Status", "UploadDate"],
+  async list(ctx, Marker) {
+    const out = await ListUsers({ Marker, MaxItems: 20 }, ctx);
+    const rows = [];
+    for (const user of out.Users ?? []) {
+      for (const k of await sshKeysOf(ctx, user.UserName!)) {
+        rows.push({ id: `${user.UserName}/${k.SSHPublicKeyId}`, columns: { SSHPublicKeyId: k.SSHPublicKeyId, UserName: user.UserName, Status: k.Status, UploadDate: date(k.UploadDate) } });
+      }
+    }
+    return { rows, next: out.Marker };
+  },
+  get(ctx, id) {
+    const { userName, keyId } = splitKeyId(id);
+    return GetSSHPublicKey({ UserName: userName, SSHPublicKeyId: keyId, Encoding: "SSH" }, ctx);
+  },
+  async links(_ctx, id) {
+    return [{ service: "iam", kind: "users", id: splitKeyId(id).userName!, direction: "references", relation: "user" }];
+  },
+};
+
 /** Identity providers are few and not paged by IAM: one page. The id is the ARN. */
 const oidcProviders: ResourceKind = {
   name: "oidcProviders",
@@ -264,4 +323,4 @@ function splitKeyId(id: string) {
   return { userName: slash > 0 ? id.slice(0, slash) : undefined, keyId: id.slice(slash + 1) };
 }
 
-export const resources: ResourceKind[] = [users, groups, roles, policies, accessKeys, instanceProfiles, oidcProviders, samlProviders, serverCertificates];
+export const resources: ResourceKind[] = [users, groups, roles, policies, accessKeys, mfaDevices, sshPublicKeys, instanceProfiles, oidcProviders, samlProviders, serverCertificates];
