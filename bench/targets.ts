@@ -31,6 +31,9 @@ export const QUOTAS = [
   "cloudfront.KeyGroupsPerAccount=1000000",
   "cloudfront.PublicKeysPerAccount=1000",
   "kms.KeysPerRegion=1000000",
+  "iam.RolesPerAccount=1000000",
+  "iam.PoliciesPerAccount=1000000",
+  "cloudfront.DistributionsPerAccount=1000000",
 ];
 
 const nubis = (port: number, ...extra: string[]) => ({

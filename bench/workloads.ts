@@ -26,12 +26,12 @@ export class Build {
   constructor(readonly host: string) {}
 
   /** awsQuery (IAM, STS): POST / with a form body. */
-  query(service: string, version: string, action: string, params: Record<string, string | number> = {}): Req {
+  query(service: string, version: string, action: string, params: Record<string, string | number> = {}, creds = credentials): Req {
     const form = new URLSearchParams({ Action: action, Version: version });
     for (const [k, v] of Object.entries(params)) form.set(k, String(v));
     const body = Buffer.from(form.toString());
     const headers = sdkHeaders(this.host, { "content-type": "application/x-www-form-urlencoded" });
-    return { ...sign({ method: "POST", path: "/", headers, body }, credentials, REGION, service), op: action };
+    return { ...sign({ method: "POST", path: "/", headers, body }, creds, REGION, service), op: action };
   }
 
   iam(action: string, params: Record<string, string | number> = {}) {
@@ -80,8 +80,8 @@ export class Api {
     if (!ok(reply.status)) throw new SetupFailed(`${req.op} answered ${reply.status}: ${reply.body.toString("utf8").slice(0, 300)}`);
     return reply;
   }
-  /** Runs `n` setup calls, 16 at a time. */
-  async many(n: number, make: (i: number) => Req): Promise<Reply[]> {
+  /** Runs `n` setup calls, `parallel` at a time. */
+  async many(n: number, make: (i: number) => Req, parallel = 16): Promise<Reply[]> {
     const out: Reply[] = new Array(n);
     let next = 0;
     const worker = async () => {
@@ -90,7 +90,7 @@ export class Api {
         out[i] = await this.call(make(i));
       }
     };
-    await Promise.all(Array.from({ length: Math.min(16, n) }, worker));
+    await Promise.all(Array.from({ length: Math.min(parallel, n) }, worker));
     return out;
   }
 }
@@ -507,6 +507,314 @@ const qsDescribeKeyRegistration: Workload<QsState> = {
   source: (b, s) => counter(() => b.rest("quicksight", "DescribeKeyRegistration", "GET", `/accounts/${s.account}/key-registration`)),
 };
 
+// ---------------------------------------------------------------- IAM roles and policy versions, STS
+
+const TRUST = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::000000000000:root" }, Action: "sts:AssumeRole" }] });
+const POLICY = (n: number) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::bucket-${n}/*` }] });
+
+const iamCreateRole: Workload<null> = {
+  id: "iam.CreateRole",
+  service: "iam",
+  ops: ["CreateRole"],
+  write: true,
+  moto: true,
+  setup: async () => null,
+  source: (b, _s, size) => counter((i) => b.iam("CreateRole", { RoleName: `cr-${size.tag}-${i}`, AssumeRolePolicyDocument: TRUST })),
+};
+
+const ROLES = 50;
+const iamGetRole: Workload<null> = {
+  id: "iam.GetRole",
+  service: "iam",
+  ops: ["GetRole"],
+  write: false,
+  moto: true,
+  setup: async (api) => {
+    await api.many(ROLES, (i) => api.b.iam("CreateRole", { RoleName: `gr-${i}`, AssumeRolePolicyDocument: TRUST }));
+    return null;
+  },
+  source: (b) => counter((k) => b.iam("GetRole", { RoleName: `gr-${k % ROLES}` })),
+};
+
+/** Each request attaches a policy not yet on its role: ROLES roles x 10 policies (the per-role quota). */
+const iamAttachRolePolicy: Workload<string[]> = {
+  id: "iam.AttachRolePolicy",
+  service: "iam",
+  ops: ["AttachRolePolicy"],
+  write: true,
+  moto: true,
+  setup: async (api, size) => {
+    const roles = size.quick ? 200 : 1000;
+    // One at a time: moto answers 500 to CreateRole calls that race.
+    await api.many(roles, (i) => api.b.iam("CreateRole", { RoleName: `ar-${i}`, AssumeRolePolicyDocument: TRUST }), 1);
+    const replies = await api.many(10, (i) => api.b.iam("CreatePolicy", { PolicyName: `ap-${i}`, PolicyDocument: POLICY(i) }));
+    return replies.map((r) => xmlText(r.body, "Arn") ?? "");
+  },
+  source: (b, arns, size) => {
+    const roles = size.quick ? 200 : 1000;
+    return counter((k) => b.iam("AttachRolePolicy", { RoleName: `ar-${k % roles}`, PolicyArn: arns[Math.floor(k / roles) % arns.length] }), roles * arns.length);
+  },
+};
+
+/**
+ * CreatePolicyVersion, as Terraform updates a policy: each policy keeps at most 5 versions, so
+ * a chain per policy creates a version, then deletes the oldest before the next.
+ */
+const iamCreatePolicyVersion: Workload<string[]> = {
+  id: "iam.CreatePolicyVersion",
+  service: "iam",
+  ops: ["CreatePolicyVersion"],
+  write: true,
+  moto: true,
+  setup: async (api, size) => {
+    const n = size.quick ? 2000 : 10000;
+    const replies = await api.many(n, (i) => api.b.iam("CreatePolicy", { PolicyName: `pv-${i}`, PolicyDocument: POLICY(i) }));
+    return replies.map((r) => xmlText(r.body, "Arn") ?? "");
+  },
+  // Four new versions per policy (v2..v5: the quota of 5 with v1): as many policies as requests.
+  source: (b, arns) => counter((k) => b.iam("CreatePolicyVersion", { PolicyArn: arns[Math.floor(k / 4) % arns.length], PolicyDocument: POLICY(k), SetAsDefault: "true" }), arns.length * 4),
+};
+
+/** AssumeRole as an IAM user (roles may not be assumed by an account's root). */
+const stsAssumeRole: Workload<Credentials> = {
+  id: "sts.AssumeRole",
+  service: "sts",
+  ops: ["AssumeRole"],
+  write: true,
+  moto: true,
+  setup: async (api) => {
+    await api.call(api.b.iam("CreateRole", { RoleName: "bench-assume", AssumeRolePolicyDocument: TRUST }));
+    await api.call(api.b.iam("CreateUser", { UserName: "bench-assumer" }));
+    const key = await api.call(api.b.iam("CreateAccessKey", { UserName: "bench-assumer" }));
+    return { accessKeyId: xmlText(key.body, "AccessKeyId") ?? "", secretAccessKey: xmlText(key.body, "SecretAccessKey") ?? "" };
+  },
+  source: (b, user) =>
+    counter((k) => b.query("sts", "2011-06-15", "AssumeRole", { RoleArn: "arn:aws:iam::000000000000:role/bench-assume", RoleSessionName: `s${k}` }, user)),
+};
+
+// ---------------------------------------------------------------- KMS cryptography
+
+const PLAINTEXT = Buffer.from("nubis benchmark plaintext, 64 bytes long, for each Encrypt call.").toString("base64");
+
+async function kmsKey(api: Api, input: object): Promise<string> {
+  const r = await api.call(api.b.kms("CreateKey", input));
+  return (JSON.parse(r.body.toString("utf8")) as { KeyMetadata: { KeyId: string } }).KeyMetadata.KeyId;
+}
+
+const kmsEncrypt: Workload<string> = {
+  id: "kms.Encrypt",
+  service: "kms",
+  ops: ["Encrypt"],
+  write: false,
+  moto: true,
+  setup: (api) => kmsKey(api, {}),
+  source: (b, key) => counter(() => b.kms("Encrypt", { KeyId: key, Plaintext: PLAINTEXT, EncryptionContext: { purpose: "bench" } })),
+};
+
+const kmsDecrypt: Workload<string> = {
+  id: "kms.Decrypt",
+  service: "kms",
+  ops: ["Decrypt"],
+  write: false,
+  moto: true,
+  setup: async (api) => {
+    const key = await kmsKey(api, {});
+    const r = await api.call(api.b.kms("Encrypt", { KeyId: key, Plaintext: PLAINTEXT, EncryptionContext: { purpose: "bench" } }));
+    return (JSON.parse(r.body.toString("utf8")) as { CiphertextBlob: string }).CiphertextBlob;
+  },
+  source: (b, blob) => counter(() => b.kms("Decrypt", { CiphertextBlob: blob, EncryptionContext: { purpose: "bench" } })),
+};
+
+const kmsGenerateDataKey: Workload<string> = {
+  id: "kms.GenerateDataKey",
+  service: "kms",
+  ops: ["GenerateDataKey"],
+  write: false,
+  moto: true,
+  setup: (api) => kmsKey(api, {}),
+  source: (b, key) => counter(() => b.kms("GenerateDataKey", { KeyId: key, KeySpec: "AES_256" })),
+};
+
+const DIGEST = Buffer.alloc(32, 7).toString("base64");
+const kmsSign = (spec: string, algorithm: string): Workload<string> => ({
+  id: `kms.Sign.${spec}`,
+  service: "kms",
+  ops: ["Sign"],
+  write: false,
+  moto: true,
+  setup: (api) => kmsKey(api, { KeySpec: spec, KeyUsage: "SIGN_VERIFY" }),
+  source: (b, key) => counter(() => b.kms("Sign", { KeyId: key, Message: DIGEST, MessageType: "DIGEST", SigningAlgorithm: algorithm })),
+});
+
+// ---------------------------------------------------------------- CloudFront distributions
+
+const distributionConfig = (ref: string, comment = "bench") =>
+  `<?xml version="1.0" encoding="UTF-8"?><DistributionConfig xmlns="${CF_NS}"><CallerReference>${ref}</CallerReference>` +
+  `<Origins><Quantity>1</Quantity><Items><Origin><Id>s3</Id><DomainName>bench.s3.amazonaws.com</DomainName><S3OriginConfig><OriginAccessIdentity></OriginAccessIdentity></S3OriginConfig></Origin></Items></Origins>` +
+  `<DefaultCacheBehavior><TargetOriginId>s3</TargetOriginId><ViewerProtocolPolicy>redirect-to-https</ViewerProtocolPolicy>` +
+  `<ForwardedValues><QueryString>false</QueryString><Cookies><Forward>none</Forward></Cookies></ForwardedValues><MinTTL>0</MinTTL></DefaultCacheBehavior>` +
+  `<Comment>${comment}</Comment><Enabled>true</Enabled></DistributionConfig>`;
+
+async function distributions(api: Api, n: number, prefix: string): Promise<Array<{ id: string; etag: string }>> {
+  const replies = await api.many(n, (i) => api.b.rest("cloudfront", "CreateDistribution", "POST", `${CF}/distribution`, { body: distributionConfig(`${prefix}-${i}`) }));
+  return replies.map((r) => ({ id: xmlText(r.body, "Id") ?? "", etag: String(r.headers.etag ?? "") }));
+}
+
+const cfCreateDistribution: Workload<null> = {
+  id: "cloudfront.CreateDistribution",
+  service: "cloudfront",
+  ops: ["CreateDistribution"],
+  write: true,
+  moto: true,
+  setup: async () => null,
+  source: (b, _s, size) => counter((i) => b.rest("cloudfront", "CreateDistribution", "POST", `${CF}/distribution`, { body: distributionConfig(`cd-${size.tag}-${i}`) })),
+};
+
+const cfGetDistribution: Workload<Array<{ id: string; etag: string }>> = {
+  id: "cloudfront.GetDistribution",
+  service: "cloudfront",
+  ops: ["GetDistribution"],
+  write: false,
+  moto: true,
+  setup: (api) => distributions(api, 20, "gd"),
+  source: (b, ds) => counter((k) => b.rest("cloudfront", "GetDistribution", "GET", `${CF}/distribution/${ds[k % ds.length].id}`)),
+};
+
+/** UpdateDistribution with the current If-Match, one update in flight per distribution (as UpdateKeyGroup). */
+const cfUpdateDistribution: Workload<Array<{ id: string; etag: string; ref: string }>> = {
+  id: "cloudfront.UpdateDistribution",
+  service: "cloudfront",
+  ops: ["UpdateDistribution"],
+  write: true,
+  moto: true,
+  setup: async (api) => (await distributions(api, 64, "ud")).map((d, i) => ({ ...d, ref: `ud-${i}` })),
+  source: (b, ds) => {
+    const idle = ds.map((d) => ({ ...d }));
+    const busy = new Map<string, (typeof idle)[number]>();
+    let n = 0;
+    const s: Source = {
+      lazy: 0,
+      next: () => {
+        const d = idle.shift();
+        if (!d) return undefined;
+        s.lazy++;
+        const req = b.rest("cloudfront", "UpdateDistribution", "PUT", `${CF}/distribution/${d.id}/config`, { body: distributionConfig(d.ref, `update ${n++}`), headers: { "if-match": d.etag } });
+        busy.set(req.headers.authorization, d);
+        return req;
+      },
+      onReply: (req, reply) => {
+        const d = busy.get(req.headers.authorization)!;
+        busy.delete(req.headers.authorization);
+        if (reply.headers.etag) d.etag = String(reply.headers.etag);
+        idle.push(d);
+      },
+    };
+    return s;
+  },
+};
+
+const cfCreateInvalidation: Workload<Array<{ id: string; etag: string }>> = {
+  id: "cloudfront.CreateInvalidation",
+  service: "cloudfront",
+  ops: ["CreateInvalidation"],
+  write: true,
+  moto: true,
+  setup: (api) => distributions(api, 20, "ci"),
+  source: (b, ds, size) =>
+    counter((k) =>
+      b.rest("cloudfront", "CreateInvalidation", "POST", `${CF}/distribution/${ds[k % ds.length].id}/invalidation`, {
+        body: `<?xml version="1.0" encoding="UTF-8"?><InvalidationBatch xmlns="${CF_NS}"><Paths><Quantity>1</Quantity><Items><Path>/p${k}/*</Path></Items></Paths><CallerReference>${size.tag}-${k}</CallerReference></InvalidationBatch>`,
+      }),
+    ),
+};
+
+// ---------------------------------------------------------------- QuickSight users and assets
+
+async function qsSubscribed(api: Api): Promise<string> {
+  const who = await api.call(api.b.sts("GetCallerIdentity"));
+  const account = xmlText(who.body, "Account") ?? "000000000000";
+  await api.call(
+    api.b.rest("quicksight", "CreateAccountSubscription", "POST", `/account/${account}`, {
+      body: JSON.stringify({ Edition: "ENTERPRISE", AuthenticationMethod: "IAM_AND_QUICKSIGHT", AccountName: "bench", NotificationEmail: "bench@example.com" }),
+      contentType: "application/json",
+    }),
+    // Already subscribed (409); moto has no subscription API (404) and needs none.
+    (st) => st < 300 || st === 409 || st === 404,
+  );
+  return account;
+}
+
+const qsUser = (b: Build, account: string, name: string) =>
+  b.rest("quicksight", "RegisterUser", "POST", `/accounts/${account}/namespaces/default/users`, {
+    body: JSON.stringify({ IdentityType: "QUICKSIGHT", Email: `${name}@example.com`, UserRole: "READER", UserName: name }),
+    contentType: "application/json",
+  });
+
+const qsRegisterUser: Workload<string> = {
+  id: "quicksight.RegisterUser",
+  service: "quicksight",
+  ops: ["RegisterUser"],
+  write: true,
+  moto: true,
+  setup: qsSubscribed,
+  source: (b, account, size) => counter((i) => qsUser(b, account, `ru-${size.tag}-${i}`)),
+};
+
+const QS_USERS = 20;
+const qsDescribeUser: Workload<string> = {
+  id: "quicksight.DescribeUser",
+  service: "quicksight",
+  ops: ["DescribeUser"],
+  write: false,
+  moto: true,
+  setup: async (api) => {
+    const account = await qsSubscribed(api);
+    await api.many(QS_USERS, (i) => qsUser(api.b, account, `du-${i}`));
+    return account;
+  },
+  source: (b, account) => counter((k) => b.rest("quicksight", "DescribeUser", "GET", `/accounts/${account}/namespaces/default/users/du-${k % QS_USERS}`)),
+};
+
+const qsCreateDataSet: Workload<{ account: string; source: string }> = {
+  id: "quicksight.CreateDataSet",
+  service: "quicksight",
+  ops: ["CreateDataSet"],
+  write: true,
+  moto: true,
+  setup: async (api) => {
+    const account = await qsSubscribed(api);
+    const r = await api.call(
+      api.b.rest("quicksight", "CreateDataSource", "POST", `/accounts/${account}/data-sources`, {
+        body: JSON.stringify({ DataSourceId: "bench-source", Name: "bench", Type: "ATHENA", DataSourceParameters: { AthenaParameters: { WorkGroup: "primary" } } }),
+        contentType: "application/json",
+      }),
+    );
+    return { account, source: (JSON.parse(r.body.toString("utf8")) as { Arn: string }).Arn };
+  },
+  source: (b, s, size) =>
+    counter((i) =>
+      b.rest("quicksight", "CreateDataSet", "POST", `/accounts/${s.account}/data-sets`, {
+        body: JSON.stringify({
+          DataSetId: `ds-${size.tag}-${i}`,
+          Name: `ds ${i}`,
+          ImportMode: "DIRECT_QUERY",
+          PhysicalTableMap: { t: { RelationalTable: { DataSourceArn: s.source, Name: "events", InputColumns: [{ Name: "id", Type: "STRING" }] } } },
+        }),
+        contentType: "application/json",
+      }),
+    ),
+};
+
+const qsListDashboards: Workload<string> = {
+  id: "quicksight.ListDashboards",
+  service: "quicksight",
+  ops: ["ListDashboards"],
+  write: false,
+  moto: true,
+  setup: qsSubscribed,
+  source: (b, account) => counter(() => b.rest("quicksight", "ListDashboards", "GET", `/accounts/${account}/dashboards`)),
+};
+
 export const workloads = [
   iamCreateGroup,
   iamUpdateGroup,
@@ -521,9 +829,27 @@ export const workloads = [
   kmsDescribeKey,
   qsUpdateKeyRegistration,
   qsDescribeKeyRegistration,
+  iamCreateRole,
+  iamGetRole,
+  iamAttachRolePolicy,
+  iamCreatePolicyVersion,
+  stsAssumeRole,
+  kmsEncrypt,
+  kmsDecrypt,
+  kmsGenerateDataKey,
+  kmsSign("RSA_2048", "RSASSA_PSS_SHA_256"),
+  kmsSign("ECC_NIST_P256", "ECDSA_SHA_256"),
+  cfCreateDistribution,
+  cfGetDistribution,
+  cfUpdateDistribution,
+  cfCreateInvalidation,
+  qsRegisterUser,
+  qsDescribeUser,
+  qsCreateDataSet,
+  qsListDashboards,
 ] as Workload<unknown>[];
 
 /** Services a workload needs beyond its own (QuickSight registers KMS keys). */
-export const needs: Record<string, string[]> = { quicksight: ["kms", "sts"] };
+export const needs: Record<string, string[]> = { quicksight: ["kms", "sts"], sts: ["iam"] };
 
 export type { Reply };
