@@ -89,6 +89,3 @@ export const identity: IdentitySource = {
     return [];
   },
 };
-
-/** True when the caller signed with temporary credentials (not GetSessionToken's root/user twin check). */
-export const isSession = (p: Principal) => p.session !== undefined;
