@@ -194,6 +194,12 @@ async function startCluster(): Promise<PostgresCluster> {
     spawnAs("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
     rmSync(dir, { recursive: true, force: true });
   });
+  // And when this process dies without its exit handlers (a killed test run): a watchdog.
+  const stopCmd = [...as, join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"].map((a) => `'${a}'`).join(" ");
+  spawn("sh", ["-c", `while kill -0 ${process.pid} 2>/dev/null; do sleep 2; done; ${stopCmd} >/dev/null 2>&1; rm -rf '${dir}'`], {
+    detached: true,
+    stdio: "ignore",
+  }).unref();
   return {
     port,
     url: (schema = `t${process.pid}_${++schemas}`) => `postgres://nubis@127.0.0.1:${port}/postgres?schema=${schema}`,
