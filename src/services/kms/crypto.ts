@@ -15,7 +15,7 @@ import {
   createPrivateKey,
   createPublicKey,
   diffieHellman,
-  generateKeyPairSync,
+  generateKeyPair as generateKeyPairCallback,
   type KeyObject,
   privateDecrypt,
   privateEncrypt,
@@ -29,6 +29,7 @@ import {
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { AwsError } from "../../core/errors.js";
 import type { KeyRecord, Material } from "./model.js";
 
@@ -46,23 +47,28 @@ export const HMAC_BYTES: Partial<Record<KeySpec, number>> = { HMAC_224: 28, HMAC
 /** Key specs nubis can hold material for (node:crypto on Node 20 has no ML-DSA, ML-KEM or SM2 operations). */
 export const supportedSpec = (spec: KeySpec) => !/^(ML_|SM2)/.test(spec);
 
-/** Fresh key material for a spec: 32 random bytes (AES-256), an HMAC secret, or a PKCS#8 DER private key. */
-export function generateSecret(spec: KeySpec): Buffer {
+/**
+ * Fresh key material for a spec: 32 random bytes (AES-256), an HMAC secret, or a PKCS#8 DER
+ * private key. Key pairs are generated off the event loop (RSA-4096 takes a while).
+ */
+export async function generateSecret(spec: KeySpec): Promise<Buffer> {
   if (spec === "SYMMETRIC_DEFAULT") return randomBytes(32);
   const hmac = HMAC_BYTES[spec];
   if (hmac) return randomBytes(hmac);
-  return generateKeyPair(spec).privateKey;
+  return (await generateKeyPair(spec)).privateKey;
 }
 
+const generatePair = promisify(generateKeyPairCallback);
+
 /** A key pair as DER: PKCS#8 private key, SubjectPublicKeyInfo public key. */
-export function generateKeyPair(spec: string): { privateKey: Buffer; publicKey: Buffer } {
+export async function generateKeyPair(spec: string): Promise<{ privateKey: Buffer; publicKey: Buffer }> {
   let pair: { privateKey: KeyObject; publicKey: KeyObject };
-  if (spec.startsWith("RSA_")) pair = generateKeyPairSync("rsa", { modulusLength: Number(spec.slice(4)) });
-  else if (spec === "ECC_NIST_EDWARDS25519") pair = generateKeyPairSync("ed25519");
+  if (spec.startsWith("RSA_")) pair = await generatePair("rsa", { modulusLength: Number(spec.slice(4)) });
+  else if (spec === "ECC_NIST_EDWARDS25519") pair = await generatePair("ed25519", undefined);
   else {
     const curve = CURVES[spec as KeySpec];
     if (!curve) throw new AwsError("UnsupportedOperationException", `KeyPairSpec ${spec} is not supported.`);
-    pair = generateKeyPairSync("ec", { namedCurve: curve });
+    pair = await generatePair("ec", { namedCurve: curve });
   }
   return { privateKey: pair.privateKey.export({ type: "pkcs8", format: "der" }), publicKey: pair.publicKey.export({ type: "spki", format: "der" }) };
 }

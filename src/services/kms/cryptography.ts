@@ -338,14 +338,14 @@ const dataKeyPair = (operation: string, withPlaintext: boolean): Handler<Generat
   v.oneOf(input.KeyPairSpec, "KeyPairSpec", KEY_PAIR_SPECS);
   finish(v, input.GrantTokens);
   if (input.Recipient) throw new AwsError("ValidationException", "Recipient (Nitro Enclaves attestation) is not supported by this KMS endpoint.");
+  // The pair is generated off the event loop, before the transaction (RSA-4096 takes a while).
+  const supported = !/^(SM2|ML_KEM)/.test(input.KeyPairSpec!);
+  const pair = supported && !input.DryRun ? await generateKeyPair(input.KeyPairSpec!) : undefined;
   return ctx.transaction(async (tx) => {
     const key = await dataKeyKey(tx, ctx, input.KeyId!, operation);
     contextAllowed(key, input.EncryptionContext);
-    if (/^(SM2|ML_KEM)/.test(input.KeyPairSpec!)) {
-      throw new AwsError("UnsupportedOperationException", `KeyPairSpec ${input.KeyPairSpec} is not supported by this KMS endpoint.`);
-    }
-    if (input.DryRun) throw DRY_RUN();
-    const pair = generateKeyPair(input.KeyPairSpec!);
+    if (!supported) throw new AwsError("UnsupportedOperationException", `KeyPairSpec ${input.KeyPairSpec} is not supported by this KMS endpoint.`);
+    if (!pair) throw DRY_RUN();
     const out = encryptWith(key, undefined, pair.privateKey, input.EncryptionContext);
     await used(tx, ctx, key, operation);
     return {

@@ -6,7 +6,8 @@ import type {
   ImportKeyMaterialRequest,
   ImportKeyMaterialResponse,
 } from "@aws-sdk/client-kms";
-import { createHash, createPrivateKey, generateKeyPairSync, randomBytes } from "node:crypto";
+import { createHash, createPrivateKey, generateKeyPair, randomBytes } from "node:crypto";
+import { promisify } from "node:util";
 import { AwsError } from "../../core/errors.js";
 import type { Handler } from "../../core/service.js";
 import { aesUnwrapPad, HMAC_BYTES, newMaterial, pairMatchesSpec, rsaDecrypt } from "./crypto.js";
@@ -18,6 +19,8 @@ import * as check from "./validation.js";
  * (its private half kept with the import token for 24 hours), ImportKeyMaterial unwrapping what
  * the caller wrapped with its public half, expiry derived from ValidTo at read time.
  */
+
+const generateRsa = promisify(generateKeyPair);
 
 interface ImportParameters {
   KeyId: string;
@@ -45,16 +48,17 @@ export const GetParametersForImport: Handler<GetParametersForImportRequest, GetP
   check.keyId(v, input.KeyId);
   v.oneOf(input.WrappingAlgorithm, "WrappingAlgorithm", WRAPPING_ALGORITHMS);
   v.oneOf(input.WrappingKeySpec, "WrappingKeySpec", WRAPPING_SPECS).check();
+  // A fresh RSA wrapping key, made off the event loop before the transaction.
+  const pair = input.WrappingKeySpec === "SM2" ? undefined : await generateRsa("rsa", { modulusLength: Number(input.WrappingKeySpec!.slice(4)) });
   return ctx.transaction(async (tx) => {
     const key = requireExternal(await requireKey(tx, ctx.account, ctx.region, input.KeyId!, { aliases: false, now: ctx.now }));
     if (key.KeyState === "PendingDeletion" || key.KeyState === "PendingReplicaDeletion") throw invalidState(key);
     if (input.WrappingAlgorithm === "RSAES_PKCS1_V1_5") {
       throw new AwsError("ValidationException", "The RSAES_PKCS1_V1_5 wrapping algorithm is no longer supported. Use RSAES_OAEP_SHA_256 or RSA_AES_KEY_WRAP_SHA_256.");
     }
-    if (input.WrappingKeySpec === "SM2" || input.WrappingAlgorithm === "SM2PKE") {
+    if (!pair || input.WrappingAlgorithm === "SM2PKE") {
       throw new AwsError("ValidationException", "SM2 wrapping keys are only available in China Regions.");
     }
-    const pair = generateKeyPairSync("rsa", { modulusLength: Number(input.WrappingKeySpec!.slice(4)) });
     const token = randomBytes(64);
     const validTo = ctx.now.getTime() + days(1);
     const params: ImportParameters = {

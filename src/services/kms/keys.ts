@@ -42,9 +42,10 @@ import * as check from "./validation.js";
 export function newKeyRecord(
   ctx: { account: string; region: string; now: Date },
   fields: Pick<KeyRecord, "KeySpec" | "KeyUsage" | "Origin" | "MultiRegion" | "Policy" | "Description" | "Tags">,
+  secret: Buffer | undefined,
 ): KeyRecord {
   const now = ctx.now.getTime();
-  const materials = fields.Origin === "EXTERNAL" ? [] : [newMaterial(generateSecret(fields.KeySpec), now)];
+  const materials = secret ? [newMaterial(secret, now)] : [];
   return {
     KeyId: fields.MultiRegion ? `mrk-${randomBytes(16).toString("hex")}` : randomUUID(),
     Account: ctx.account,
@@ -71,6 +72,8 @@ export const CreateKey: Handler<CreateKeyRequest, CreateKeyResponse> = async (in
   }
   const probeArn = keyArn({ Account: ctx.account, Region: ctx.region, KeyId: "*" });
   if (input.Policy !== undefined) checkPolicy(ctx, input.Policy, probeArn, input.BypassPolicyLockoutSafetyCheck);
+  // Generated before the transaction: a key pair can take a while and must not hold the store.
+  const secret = origin === "EXTERNAL" || input.CustomKeyStoreId !== undefined ? undefined : await generateSecret(spec);
   return ctx.transaction(async (tx) => {
     if (input.CustomKeyStoreId !== undefined) await check.requireConnectedStore(tx, ctx, input.CustomKeyStoreId);
     const limit = ctx.quota("KeysPerRegion");
@@ -85,7 +88,7 @@ export const CreateKey: Handler<CreateKeyRequest, CreateKeyResponse> = async (in
       Policy: input.Policy ?? defaultPolicy(ctx.account),
       Description: input.Description ?? "",
       Tags: (input.Tags ?? []).map((t) => ({ TagKey: t.TagKey!, TagValue: t.TagValue! })),
-    });
+    }, secret);
     await putKey(tx, key);
     return { KeyMetadata: await describe(tx, key, ctx.now.getTime()) };
   });

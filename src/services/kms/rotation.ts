@@ -87,6 +87,7 @@ export const GetKeyRotationStatus: Handler<GetKeyRotationStatusRequest, GetKeyRo
  */
 export const RotateKeyOnDemand: Handler<RotateKeyOnDemandRequest, RotateKeyOnDemandResponse> = async (input, ctx) => {
   check.keyId(check.kmsValidator(), input.KeyId).check();
+  const secret = await generateSecret("SYMMETRIC_DEFAULT");
   return ctx.transaction(async (tx) => {
     const key = await requireKey(tx, ctx.account, ctx.region, input.KeyId!, { aliases: false, now: ctx.now });
     if (key.KeyState !== "Enabled" && key.KeyState !== "Disabled") throw invalidState(key);
@@ -113,7 +114,7 @@ export const RotateKeyOnDemand: Handler<RotateKeyOnDemandRequest, RotateKeyOnDem
         CurrentMaterialId: pending.Id,
       };
     } else {
-      const m = newMaterial(generateSecret("SYMMETRIC_DEFAULT"), now, { RotationType: "ON_DEMAND" });
+      const m = newMaterial(secret, now, { RotationType: "ON_DEMAND" });
       rotated = { ...key, Materials: [...key.Materials, m], CurrentMaterialId: m.Id };
     }
     await save(tx, ctx, { ...rotated, OnDemandRotations: (key.OnDemandRotations ?? 0) + 1 });
