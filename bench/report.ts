@@ -133,6 +133,16 @@ export function goals(r: Results): Goal[] {
     const g = geomean(writes.map((t) => t.targets["nubis-sqlite"].rps! / t.targets.nubis.rps!));
     out.push({ goal: "SQLite ≥ ½ of the memory store on the write mix", measured: `${x(g)} (geometric mean over ${writes.length} write operations)`, met: g >= 0.5 });
   } else out.push({ goal: "SQLite ≥ ½ of the memory store on the write mix", measured: "not measured (no SQLite target ran: see the notes)", met: null });
+  const logged = r.throughput.filter((t) => t.targets.nubis?.rps && t.targets["nubis-nolog"]?.rps);
+  if (logged.length) {
+    const g = geomean(logged.map((t) => t.targets.nubis.rps! / t.targets["nubis-nolog"].rps!));
+    out.push({ goal: "request log on (default) ≥ 0.95× off", measured: `${x(g)} (${logged.map((t) => t.workload).join(", ")})`, met: g >= 0.95 });
+  }
+  const pgWrites = r.throughput.filter((t) => t.write && t.targets["nubis-sqlite"]?.rps && t.targets["nubis-postgres"]?.rps);
+  if (pgWrites.length) {
+    const g = geomean(pgWrites.map((t) => t.targets["nubis-postgres"].rps! / t.targets["nubis-sqlite"].rps!));
+    out.push({ goal: "PostgreSQL ≥ ½ of SQLite on the write mix", measured: `${x(g)} (geometric mean over ${pgWrites.length} write operations)`, met: g >= 0.5 });
+  } else out.push({ goal: "PostgreSQL ≥ ½ of SQLite on the write mix", measured: "not measured (no PostgreSQL target ran: see the notes)", met: null });
   return out;
 }
 
@@ -146,6 +156,7 @@ export function renderMarkdown(r: Results, svgName: string): { full: string; sum
   r.goals = goals(r);
   const has = (id: string) => r.throughput.some((t) => t.targets[id]?.rps);
   const sqlite = has("nubis-sqlite");
+  const pg = has("nubis-postgres");
   const lines: string[] = [];
   const m = r.machine;
   lines.push(`# nubis benchmark, ${r.date.slice(0, 16).replace("T", " ")} UTC${r.quick ? " (--quick)" : ""}`, "");
@@ -161,21 +172,23 @@ export function renderMarkdown(r: Results, svgName: string): { full: string; sum
   lines.push("", `![requests per second](${svgName})`, "");
   lines.push("## Throughput and latency", "");
   lines.push(
-    `| workload | nubis req/s | rounds min–max | p50 ms | p99 ms | errors | moto req/s | nubis/moto | ceiling req/s | nubis/ceiling |${sqlite ? " SQLite req/s | SQLite/memory |" : ""}`,
-    `|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|${sqlite ? "--:|--:|" : ""}`,
+    `| workload | nubis req/s | rounds min–max | p50 ms | p99 ms | errors | moto req/s | nubis/moto | ceiling req/s | nubis/ceiling |${sqlite ? " SQLite req/s | SQLite/memory |" : ""}${pg ? " PostgreSQL req/s | PostgreSQL/SQLite |" : ""}`,
+    `|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|${sqlite ? "--:|--:|" : ""}${pg ? "--:|--:|" : ""}`,
   );
   for (const t of r.throughput) {
     if (t.skipped) {
-      lines.push(`| ${t.workload} | skipped: ${t.skipped} ||||||||||${sqlite ? "||" : ""}`);
+      lines.push(`| ${t.workload} | skipped: ${t.skipped} ||||||||||${sqlite ? "||" : ""}${pg ? "||" : ""}`);
       continue;
     }
     const n = t.targets.nubis ?? {};
     const mo = t.targets.moto;
     const c = t.targets.ceiling;
     const s = t.targets["nubis-sqlite"];
+    const p = t.targets["nubis-postgres"];
     lines.push(
       `| ${t.workload} | ${f(n.rps)} | ${n.roundsRps?.length ? `${f(Math.min(...n.roundsRps))}–${f(Math.max(...n.roundsRps))}` : "–"} | ${f(n.p50Ms, 2)} | ${f(n.p99Ms, 2)} | ${n.error ?? f(n.errors)} | ${mo ? f(mo.rps) : "n/a¹"} | ${x(ratio(n.rps, mo?.rps))} | ${f(c?.rps)} | ${x(ratio(n.rps, c?.rps))} |` +
-        (sqlite ? ` ${f(s?.rps)} | ${x(ratio(s?.rps, n.rps))} |` : ""),
+        (sqlite ? ` ${f(s?.rps)} | ${x(ratio(s?.rps, n.rps))} |` : "") +
+        (pg ? ` ${f(p?.rps)} | ${x(ratio(p?.rps, s?.rps))} |` : ""),
     );
   }
   const motoNotes = r.throughput.filter((t) => !t.skipped && !t.targets.moto && t.motoNote).map((t) => `${t.workload}: ${t.motoNote}`);
@@ -247,9 +260,9 @@ const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
 /** Horizontal bars: requests per second per workload, one bar per target. */
 export function renderSvg(r: Results): string {
   const rows = r.throughput.filter((t) => !t.skipped && t.targets.nubis?.rps);
-  const ids = ["nubis", "nubis-sqlite", "moto", "ceiling"].filter((id) => rows.some((t) => t.targets[id]?.rps));
-  const colors: Record<string, string> = { nubis: "#2b6cb0", "nubis-sqlite": "#38a169", moto: "#c05621", ceiling: "#a0aec0" };
-  const labels: Record<string, string> = { nubis: "nubis (memory)", "nubis-sqlite": "nubis (SQLite)", moto: "moto_server", ceiling: "bare node:http ceiling" };
+  const ids = ["nubis", "nubis-sqlite", "nubis-postgres", "moto", "ceiling"].filter((id) => rows.some((t) => t.targets[id]?.rps));
+  const colors: Record<string, string> = { nubis: "#2b6cb0", "nubis-sqlite": "#38a169", "nubis-postgres": "#6b46c1", moto: "#c05621", ceiling: "#a0aec0" };
+  const labels: Record<string, string> = { nubis: "nubis (memory)", "nubis-sqlite": "nubis (SQLite)", "nubis-postgres": "nubis (PostgreSQL)", moto: "moto_server", ceiling: "bare node:http ceiling" };
   const max = Math.max(...rows.flatMap((t) => ids.map((id) => t.targets[id]?.rps ?? 0)), 1);
   const bar = 14;
   const left = 230;
@@ -330,6 +343,12 @@ export function renderReadme(r: Results, mdName: string): string {
     out.push(
       "",
       `With \`--data-dir\` (SQLite) writes run at ${x(geomean(sqlite.map((t) => t.targets["nubis-sqlite"].rps! / t.targets.nubis.rps!)))} the speed of the memory store (geometric mean over ${sqlite.length} write operations).`,
+    );
+  const pgRows = r.throughput.filter((t) => t.write && t.targets["nubis-sqlite"]?.rps && t.targets["nubis-postgres"]?.rps);
+  if (pgRows.length)
+    out.push(
+      "",
+      `With \`--database-url\` (PostgreSQL, one process, a private local cluster) writes run at ${x(geomean(pgRows.map((t) => t.targets["nubis-postgres"].rps! / t.targets["nubis-sqlite"].rps!)))} the speed of SQLite (geometric mean over ${pgRows.length} write operations).`,
     );
   return out.join("\n");
 }

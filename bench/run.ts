@@ -93,7 +93,7 @@ const stsCall = (ep: Endpoint) => new Build(ep.host).sts("GetCallerIdentity");
 /** Starts a target and resolves once it answers an API call (STS GetCallerIdentity) with a 2xx. */
 async function launch(spec: TargetSpec, timeoutMs = 30_000): Promise<{ run: Running; startupMs: number } | string> {
   const port = await freePort();
-  const how = spec.command(port);
+  const how = await spec.command(port);
   if (typeof how === "string") return how;
   const ep = new Endpoint(port, CONCURRENCY);
   const t0 = performance.now();
@@ -252,6 +252,7 @@ async function throughputPhase(running: Running[], results: Results) {
     // Setup, on a clean state, for every target that keeps state.
     for (const r of running) {
       if (r.spec.kind === "ceiling") continue;
+      if (r.spec.workloads && !r.spec.workloads.includes(w.id)) continue;
       if (r.spec.kind === "nubis" && wanted.some((s) => !r.services!.has(s))) {
         rowNote(`${r.spec.label}: skipped: does not serve ${w.service}`);
         continue;

@@ -8,15 +8,20 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { postgresCluster, postgresMissing } from "../test/harness.js";
 
 export type TargetKind = "nubis" | "moto" | "ceiling";
+
+type Command = { cmd: string; args: string[]; env?: Record<string, string> };
 
 export interface TargetSpec {
   id: string;
   label: string;
   kind: TargetKind;
+  /** Runs only these workloads (a variant measured where it matters, not on every row). */
+  workloads?: string[];
   /** How to start it on `port`, or why it cannot run here. */
-  command(port: number): { cmd: string; args: string[]; env?: Record<string, string> } | string;
+  command(port: number): Command | string | Promise<Command | string>;
 }
 
 export const ROOT = resolve(import.meta.dirname, "..");
@@ -54,6 +59,18 @@ const installed = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`], 
 export const targets: TargetSpec[] = [
   { id: "nubis", label: "nubis (memory)", kind: "nubis", command: (port) => nubis(port) },
   { id: "nubis-sqlite", label: "nubis (SQLite)", kind: "nubis", command: (port) => nubis(port, "--data-dir", tempDir()) },
+  // The request log's cost (issue 17: on, the default, ≥ 0.95× off), on the mix and the cheapest read.
+  { id: "nubis-nolog", label: "nubis (memory, --request-log 0)", kind: "nubis", workloads: ["iam.mix", "iam.GetGroup"], command: (port) => nubis(port, "--request-log", "0") },
+  {
+    id: "nubis-postgres",
+    label: "nubis (PostgreSQL)",
+    kind: "nubis",
+    // A private cluster of Debian's PostgreSQL, started once for the run (the test suite's own), one schema per target.
+    command: async (port) => {
+      if (postgresMissing) return postgresMissing;
+      return nubis(port, "--database-url", (await postgresCluster()).url(`bench_${port}`));
+    },
+  },
   {
     id: "moto",
     label: "moto_server",
