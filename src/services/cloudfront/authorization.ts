@@ -40,7 +40,10 @@ const on = (action: string, type: string, member: string): Authorizer<In> => onR
 
 /** Key value stores are named by Name in requests and by Id in their ARN. */
 const kvs = (action: string): Authorizer<In> =>
-  onResource(action, "key-value-store", async (i, ctx) => (await lookup("cloudfront.keyValueStores", i.Name, ctx).then((r) => (r as unknown as { Id?: string })?.Id)) ?? "*");
+  onResource(action, "key-value-store", async (i, ctx) => {
+    const store = await ctx.transaction((tx) => tx.get<{ Id: string }>("cloudfront.keyValueStores", key(ctx.account, i.Name ?? "")));
+    return store?.Id ?? "*";
+  });
 
 const anyOf = (names: string[]): Record<string, Authorizer<In>> => Object.fromEntries(names.map((n) => [n, anyResource(n)]));
 

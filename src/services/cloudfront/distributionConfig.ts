@@ -1,4 +1,4 @@
-import type { CacheBehavior, DefaultCacheBehavior, DistributionConfig, Origin } from "@aws-sdk/client-cloudfront";
+import type { DistributionConfig, Origin } from "@aws-sdk/client-cloudfront";
 import { AwsError } from "../../core/errors.js";
 import type { RequestContext } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
@@ -399,5 +399,3 @@ export async function checkReferences(tx: Transaction, ctx: RequestContext, c: A
   }
   return refs;
 }
-
-export type { CacheBehavior, DefaultCacheBehavior };

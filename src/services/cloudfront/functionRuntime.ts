@@ -15,8 +15,11 @@ export interface RunResult {
   utilization: string;
 }
 
-/** CPU time a CloudFront function may use; ComputeUtilization is measured against it. */
-const BUDGET_MS = 1;
+/**
+ * The time ComputeUtilization is a percentage of. AWS does not publish its limit; 5 ms of a
+ * cold V8 context makes a small function read 10-40, about what AWS reports for one.
+ */
+const BUDGET_MS = 5;
 /** Past this the run is stopped: the function exceeded its compute utilization. */
 const HARD_LIMIT_MS = 250;
 const MEMORY_MB = 32;

@@ -17,7 +17,7 @@ import { arnOf, resourceUrl, uuid } from "./ids.js";
 import { key, listPage, maxItemsOf, oneOf, shortList } from "./model.js";
 import { refuseInUse } from "./references.js";
 import { dropTags, initTags, taggable, validTags } from "./tagging.js";
-import { checkIfMatch, type Deployable, isDeployed, nextDeployment } from "./versioning.js";
+import { checkIfMatch, type Deployable, isDeployed, nextDeployment, nextVersion } from "./versioning.js";
 
 /**
  * Key value stores (control plane only: the data plane is another service). A store is
@@ -96,7 +96,8 @@ export const UpdateKeyValueStore: Handler<UpdateKeyValueStoreRequest, UpdateKeyV
     const r = await requireStore(tx, ctx.account, input.Name);
     checkIfMatch(r, input.IfMatch);
     if (input.Comment === undefined) throw new AwsError("InvalidArgument", "Comment is required.");
-    const updated = { ...nextDeployment({ ...r, Comment: comment(input.Comment), LastModifiedTime: ctx.now.toISOString() }, ctx), DeployedAt: r.DeployedAt };
+    // A new version, but the store's provisioning instant stays: a comment provisions nothing.
+    const updated = { ...nextVersion({ ...r, Comment: comment(input.Comment), LastModifiedTime: ctx.now.toISOString() }), DeployedAt: r.DeployedAt };
     await tx.put(TABLE, key(ctx.account, r.Name), updated);
     return { KeyValueStore: storeOf(updated, ctx), ETag: updated.ETag };
   });

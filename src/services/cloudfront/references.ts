@@ -22,7 +22,11 @@ export type RefKind =
   | "web-acl"
   | "realtime-log-config"
   | "connection-group"
-  | "distribution";
+  | "distribution"
+  | "field-level-encryption"
+  | "field-level-encryption-profile"
+  | "vpc-origin"
+  | "continuous-deployment-policy";
 
 const TABLE = "cloudfront.references";
 
@@ -48,6 +52,13 @@ const inUse: Record<RefKind, (id: string, users: number) => AwsError> = {
   "realtime-log-config": () => new AwsError("RealtimeLogConfigInUse", "Cannot delete the real-time log configuration because it is attached to one or more cache behaviors."),
   "connection-group": (id) => new AwsError("CannotDeleteEntityWhileInUse", `The connection group ${id} is used by one or more distribution tenants.`),
   distribution: () => new AwsError("ResourceInUse", "The distribution has distribution tenants: delete them before deleting the distribution."),
+  "field-level-encryption": () =>
+    new AwsError("FieldLevelEncryptionConfigInUse", "The specified configuration for field-level encryption is in use.", 409),
+  "field-level-encryption-profile": () =>
+    new AwsError("FieldLevelEncryptionProfileInUse", "The specified profile for field-level encryption is in use.", 409),
+  "vpc-origin": (id) => new AwsError("CannotDeleteEntityWhileInUse", `The VPC origin ${id} is used by one or more distributions.`, 409),
+  "continuous-deployment-policy": () =>
+    new AwsError("ContinuousDeploymentPolicyInUse", "You cannot delete a continuous deployment policy that is associated with a primary distribution.", 409),
 };
 
 /** Replaces a holder's references `before` by `after` (both as returned by `ref`). */
