@@ -50,14 +50,13 @@ async function requireAssignment(tx: Transaction, ctx: RequestContext, ns: strin
   return a;
 }
 
-async function checkMembers(tx: Transaction, ctx: RequestContext, input: { AssignmentStatus?: string; PolicyArn?: string; Identities?: Record<string, string[]> }, status: string) {
+async function checkMembers(tx: Transaction, ctx: RequestContext, input: { AssignmentStatus?: string; PolicyArn?: string; Identities?: Record<string, string[]> }) {
   quicksightValidator().oneOf(input.AssignmentStatus, "AssignmentStatus", STATUSES).check();
   if (input.PolicyArn !== undefined) {
     if (!/^arn:aws[\w-]*:iam::(\d{12}|aws):policy\/.+$/.test(input.PolicyArn)) throw invalid(`PolicyArn ${input.PolicyArn} is not an IAM policy ARN.`);
     if (!(await findPolicy(tx, ctx.account, input.PolicyArn))) throw invalid(`PolicyArn ${input.PolicyArn} does not name an IAM managed policy of account ${ctx.account}.`);
   }
   for (const k of Object.keys(input.Identities ?? {})) if (k !== "user" && k !== "group") throw invalid(`Identities keys are user and group; ${k} is not one of them.`);
-  void status;
 }
 
 const output = (a: AssignmentRecord) => compact({ AssignmentName: a.AssignmentName, AssignmentId: a.AssignmentId, AssignmentStatus: a.AssignmentStatus, PolicyArn: a.PolicyArn, Identities: a.Identities });
@@ -66,7 +65,7 @@ export const CreateIAMPolicyAssignment: Handler<CreateIAMPolicyAssignmentRequest
   ctx.transaction(async (tx) => {
     const ns = await begin(tx, ctx, input);
     quicksightValidator().pattern(input.AssignmentName, "AssignmentName", NAME, "(?=^.{2,256}$)(?!.*\\s)[0-9a-zA-Z-_.:=+@]*$").check();
-    await checkMembers(tx, ctx, input, input.AssignmentStatus!);
+    await checkMembers(tx, ctx, input);
     if (input.AssignmentStatus !== "DRAFT" && !input.PolicyArn) throw invalid("PolicyArn is required unless AssignmentStatus is DRAFT.");
     const taken = (await scanAll<AssignmentRecord>(tx, T.assignments, `${ctx.account}/`)).some(([, a]) => a.AssignmentName === input.AssignmentName);
     if (taken) throw exists(`IAM policy assignment ${input.AssignmentName} already exists in account ${ctx.account}.`, "IAMPOLICY_ASSIGNMENT");
@@ -94,7 +93,7 @@ export const UpdateIAMPolicyAssignment: Handler<UpdateIAMPolicyAssignmentRequest
   ctx.transaction(async (tx) => {
     const ns = await begin(tx, ctx, input);
     const a = await requireAssignment(tx, ctx, ns, input.AssignmentName!);
-    await checkMembers(tx, ctx, input, input.AssignmentStatus ?? a.AssignmentStatus);
+    await checkMembers(tx, ctx, input);
     const updated: AssignmentRecord = compact({
       ...a,
       AssignmentStatus: (input.AssignmentStatus ?? a.AssignmentStatus) as AssignmentRecord["AssignmentStatus"],

@@ -177,7 +177,7 @@ const NEXT_TOKEN_OPS = new Set([
 export const badToken = (ctx: RequestContext) =>
   new AwsError(NEXT_TOKEN_OPS.has(ctx.operation) ? "InvalidNextTokenException" : "InvalidParameterValueException", "The NextToken value isn't valid.");
 
-export function maxResults(ctx: RequestContext, value: number | undefined): number {
+export function maxResults(value: number | undefined): number {
   quicksightValidator().range(value, "MaxResults", 1, 100).check();
   return value ?? 100;
 }
@@ -191,7 +191,7 @@ export async function pageOf<V>(
   input: { NextToken?: string; MaxResults?: number },
   filter?: (v: V) => boolean,
 ): Promise<{ items: V[]; NextToken?: string }> {
-  const max = maxResults(ctx, input.MaxResults);
+  const max = maxResults(input.MaxResults);
   const tag = `${table}\n${prefix}`;
   let after: string | undefined;
   if (input.NextToken !== undefined) {
@@ -216,7 +216,7 @@ export async function pageOf<V>(
 
 /** A page of an in-memory list (versions, permissions): the token is the offset, bound to the listing. */
 export function pageArray<V>(ctx: RequestContext, scope: string, all: V[], input: { NextToken?: string; MaxResults?: number }) {
-  const max = maxResults(ctx, input.MaxResults);
+  const max = maxResults(input.MaxResults);
   let start = 0;
   if (input.NextToken !== undefined) {
     const [s, n] = decode(input.NextToken);

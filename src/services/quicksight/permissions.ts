@@ -91,7 +91,6 @@ export function update(
   input: { GrantPermissions?: Permission[]; RevokePermissions?: Permission[] },
   min: number,
   max: number,
-  _ctx?: RequestContext,
 ): Permission[] {
   validatePermissions(kind, input.GrantPermissions, "GrantPermissions", min, max);
   validatePermissions(kind, input.RevokePermissions, "RevokePermissions", min, max);
