@@ -49,7 +49,7 @@ function isUnavailable(error: unknown): boolean {
     if (/^08|^57P0[1-3]$|^53300$/.test(e.code)) return true;
     if (/^E[A-Z]+$/.test(e.code)) return true; // ECONNREFUSED, ECONNRESET, ETIMEDOUT, EPIPE, ENOTFOUND...
   }
-  return /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect|Connection ended/i.test(e?.message ?? "");
+  return /Connection terminated|connection error|not queryable|timeout exceeded when trying to connect|Connection ended|Query read timeout/i.test(e?.message ?? "");
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -84,8 +84,12 @@ export class PostgresStore implements Store {
     this.pool = new pg.Pool({
       connectionString: url.toString(),
       max: options.pool ?? 10,
-      connectionTimeoutMillis: 3_000,
+      // Also the longest wait for a free connection of the pool under load; a stopped server
+      // refuses at once, this bounds an unreachable one.
+      connectionTimeoutMillis: 10_000,
       idleTimeoutMillis: 30_000,
+      // A server that vanishes mid-query (network gone) fails the query instead of hanging it.
+      query_timeout: 30_000,
       keepAlive: true,
       application_name: "nubis",
     });
