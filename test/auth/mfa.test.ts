@@ -35,7 +35,7 @@ async function mfaUser(document?: string) {
   const creds = await userWithKey(iam(), name, document);
   const { VirtualMFADevice } = await iam().send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: name }));
   const seed = Buffer.from(VirtualMFADevice!.Base32StringSeed!).toString("ascii");
-  const step = Math.floor(Date.now() / 30_000) - 2;
+  const step = Math.floor(Date.now() / 30_000);
   await iam().send(new EnableMFADeviceCommand({ UserName: name, SerialNumber: VirtualMFADevice!.SerialNumber!, AuthenticationCode1: totp(seed, step), AuthenticationCode2: totp(seed, step + 1) }));
   return { name, creds, serial: VirtualMFADevice!.SerialNumber!, code: () => totp(seed) };
 }
