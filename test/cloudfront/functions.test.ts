@@ -178,3 +178,25 @@ describe("runtimes", () => {
     assert.equal(JSON.parse((await mk("three", "function handler(e) { return { p: typeof Promise }; }", "cloudfront-js-2.0")).FunctionOutput!).request.p, "function");
   });
 });
+
+describe("wire details", () => {
+  it("UpdateFunction answers its ETag in the model's ETtag header; GetFunction answers the raw code", async () => {
+    const out = await createFn("wire");
+    const xml = `<UpdateFunctionRequest xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><FunctionConfig><Comment>c</Comment><Runtime>cloudfront-js-2.0</Runtime></FunctionConfig><FunctionCode>${Buffer.from(PASS).toString("base64")}</FunctionCode></UpdateFunctionRequest>`;
+    const res = await fetch(`${server().endpoint}/2020-05-31/function/wire`, { method: "PUT", headers: { "if-match": out.ETag! }, body: xml });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("ettag") ?? "", ETAG);
+    await res.arrayBuffer();
+    const raw = await fetch(`${server().endpoint}/2020-05-31/function/wire`);
+    assert.equal(raw.headers.get("content-type"), "application/octet-stream");
+    assert.equal(await raw.text(), PASS);
+  });
+
+  it("TestResult lists FunctionExecutionLogs as <member> elements", async () => {
+    const out = await createFn("logs");
+    const xml = `<TestFunctionRequest xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><EventObject>${Buffer.from(EVENT).toString("base64")}</EventObject></TestFunctionRequest>`;
+    const res = await fetch(`${server().endpoint}/2020-05-31/function/logs/test`, { method: "POST", headers: { "if-match": out.ETag! }, body: xml });
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /<FunctionExecutionLogs><member>uri \/index\.html<\/member><\/FunctionExecutionLogs>/);
+  });
+});
