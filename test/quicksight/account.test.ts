@@ -126,6 +126,9 @@ describe("QuickSight account subscription", () => {
     assert.deepEqual(resolved.AccountCustomization, { DefaultTheme: "arn:aws:quicksight::aws:theme/MIDNIGHT", DefaultEmailCustomizationTemplate: "arn:aws:quicksight:eu-west-1:000000000000:email-customization-template/x" });
     await qs.send(new UpdateAccountCustomizationCommand({ ...A, AccountCustomization: { DefaultTheme: "arn:aws:quicksight::aws:theme/SEASIDE" } }));
     assert.equal((await qs.send(new DescribeAccountCustomizationCommand(A))).AccountCustomization!.DefaultTheme, "arn:aws:quicksight::aws:theme/SEASIDE");
+    const elsewhere = await failure(quicksight(server().endpoint).send(new DescribeAccountCustomizationCommand(A)));
+    assert.equal(elsewhere.name, "AccessDeniedException");
+    assert.equal(elsewhere.$metadata.httpStatusCode, 401);
     await qs.send(new DeleteAccountCustomizationCommand({ ...A, Namespace: "team" }));
     assert.equal((await failure(qs.send(new DescribeAccountCustomizationCommand({ ...A, Namespace: "team" })))).name, "ResourceNotFoundException");
   });

@@ -243,7 +243,8 @@ const customizationArn = (ctx: RequestContext, namespace: string | undefined) =>
   arnOf(ctx.region, ctx.account, `customization/${ctx.account}${namespace ? `/${namespace}` : ""}`);
 
 async function checkCustomization(tx: Transaction, ctx: RequestContext, input: { AwsAccountId?: string; Namespace?: string }) {
-  const sub = await requireAccount(tx, ctx, input.AwsAccountId, false);
+  // An identity-region operation, like the other account-level settings.
+  const sub = await requireAccount(tx, ctx, input.AwsAccountId);
   requireEnterprise(sub, ctx);
   if (input.Namespace !== undefined && !(await findNamespace(tx, ctx, input.Namespace))) {
     throw notFound(`Namespace ${input.Namespace} not found in account ${ctx.account}.`, "NAMESPACE");
