@@ -28,25 +28,31 @@ async function errorOf(res: Response) {
 
 describe("restXml protocol (CloudFront)", () => {
   it("answers an operation without a handler with NotImplemented (501, Receiver) naming it", async () => {
-    const e = await errorOf(await call("GET", "/2020-05-31/streaming-distribution"));
+    const e = await errorOf(await call("GET", "/2020-05-31/trust-store/ts_2wjDZi3hD1ivOXf6rpZJOSNE1AB"));
     assert.deepEqual([e.status, e.type, e.code], [501, "Receiver", "NotImplemented"]);
-    assert.match(e.message, /ListStreamingDistributions/);
+    assert.match(e.message, /GetTrustStore/);
   });
 
   it("matches query literals and prefers the most specific template", async () => {
     const cases: Array<[string, string, string]> = [
       // TagResource/UntagResource (`?Operation=Tag|Untag`) are served now: tagging.test.ts checks their dispatch.
-      ["POST", "/2020-05-31/streaming-distribution?WithTags", "CreateStreamingDistributionWithTags"],
-      ["POST", "/2020-05-31/streaming-distribution", "CreateStreamingDistribution"],
-      // Distributions are served now (distributions.test.ts); field-level encryption still shows the /config preference.
-      ["GET", "/2020-05-31/field-level-encryption-profile/PPK0UOSIF5WSV/config", "GetFieldLevelEncryptionProfileConfig"],
-      ["GET", "/2020-05-31/field-level-encryption-profile/PPK0UOSIF5WSV", "GetFieldLevelEncryptionProfile"],
+      // Trust stores and connection functions are out of nubis's scope: they show the /describe preference.
+      ["GET", "/2020-05-31/connection-function/cf_2wjDZi3hD1ivOXf6rpZJOSNE1AB/describe", "DescribeConnectionFunction"],
+      ["GET", "/2020-05-31/connection-function/cf_2wjDZi3hD1ivOXf6rpZJOSNE1AB", "GetConnectionFunction"],
+      ["POST", "/2020-05-31/trust-store", "CreateTrustStore"],
     ];
     for (const [method, path, operation] of cases) {
       const e = await errorOf(await call(method, path, method === "POST" ? "<x/>" : undefined));
       assert.equal(e.code, "NotImplemented", `${method} ${path}`);
       assert.match(e.message, new RegExp(`${operation} yet`), `${method} ${path} -> ${operation}`);
     }
+  });
+
+  it("routes ?WithTags to CreateDistributionWithTags, whose payload root is DistributionConfigWithTags", async () => {
+    const config = '<DistributionConfig xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><CallerReference>r</CallerReference></DistributionConfig>';
+    // The same body: the plain create reads it (and refuses the incomplete config), the tagged one refuses the root.
+    assert.equal((await errorOf(await call("POST", "/2020-05-31/distribution?WithTags", config))).code, "MalformedXML");
+    assert.equal((await errorOf(await call("POST", "/2020-05-31/distribution", config))).code, "InvalidArgument");
   });
 
   it("answers a path no operation has with 404 UnknownOperation", async () => {
