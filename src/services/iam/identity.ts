@@ -5,7 +5,7 @@ import { recordKeyUse, resolveAccessKey } from "./accessKeys.js";
 import { type AccessKeyRecord, type Attachment, childKey, type InlinePolicy, type Membership, nameKey, T, type UserRecord } from "./model.js";
 import { findPolicy } from "./policies.js";
 import { findRole } from "./roles.js";
-import { parseIdentityPolicy } from "./policyDocument.js";
+import { parseIdentityPolicy, readStoredPolicy } from "./policyDocument.js";
 
 /**
  * What IAM lends the core for `--auth signature|iam`: the secret and status of the keys it
@@ -15,22 +15,32 @@ import { parseIdentityPolicy } from "./policyDocument.js";
 
 const MANY = 10_000;
 
-/** A stored document as the evaluator wants it; stored documents were checked when written. */
-export function policySource(id: string, type: PolicySource["type"], document: string): PolicySource {
-  let version: unknown;
+const versionOf = (document: string): unknown => {
   try {
-    version = (JSON.parse(document) as { Version?: unknown }).Version;
+    return (JSON.parse(document) as { Version?: unknown } | null)?.Version;
   } catch {
-    version = undefined;
+    return undefined;
   }
-  return { id, type, statements: parseIdentityPolicy(document), variables: version === "2012-10-17" };
+};
+
+/**
+ * A document given in the request (simulator inputs, session policies), checked with IAM's
+ * grammar: a bad one answers MalformedPolicyDocument.
+ */
+export function policySource(id: string, type: PolicySource["type"], document: string): PolicySource {
+  return { id, type, statements: parseIdentityPolicy(document), variables: versionOf(document) === "2012-10-17" };
+}
+
+/** A stored document as the evaluator wants it, read leniently: it was checked when written, maybe by older rules. */
+export function storedSource(id: string, type: PolicySource["type"], document: string): PolicySource {
+  return { id, type, statements: readStoredPolicy(document), variables: versionOf(document) === "2012-10-17" };
 }
 
 async function managed(tx: Transaction, account: string, attachments: Array<[string, Attachment]>): Promise<PolicySource[]> {
   const out: PolicySource[] = [];
   for (const [, a] of attachments) {
     const policy = await findPolicy(tx, account, a.PolicyArn);
-    if (policy) out.push(policySource(policy.Arn, "managed", policy.PolicyDocument));
+    if (policy) out.push(storedSource(policy.Arn, "managed", policy.PolicyDocument));
   }
   return out;
 }
@@ -40,7 +50,7 @@ export async function groupPolicies(tx: Transaction, account: string, groupId: s
   const under = childKey(account, groupId);
   const sources: PolicySource[] = [];
   for (const [, p] of await tx.scan<InlinePolicy>(T.groupPolicies, { prefix: under, limit: MANY })) {
-    sources.push(policySource(p.PolicyName, "group", p.PolicyDocument));
+    sources.push(storedSource(p.PolicyName, "group", p.PolicyDocument));
   }
   sources.push(...(await managed(tx, account, await tx.scan<Attachment>(T.groupAttached, { prefix: under, limit: MANY }))));
   return sources;
@@ -51,7 +61,7 @@ export async function userPolicies(tx: Transaction, account: string, userId: str
   const under = childKey(account, userId);
   const sources: PolicySource[] = [];
   for (const [, p] of await tx.scan<InlinePolicy>(T.userPolicies, { prefix: under, limit: MANY })) {
-    sources.push(policySource(p.PolicyName, "user", p.PolicyDocument));
+    sources.push(storedSource(p.PolicyName, "user", p.PolicyDocument));
   }
   sources.push(...(await managed(tx, account, await tx.scan<Attachment>(T.userAttached, { prefix: under, limit: MANY }))));
   for (const [, m] of await tx.scan<Membership>(T.userGroups, { prefix: under, limit: MANY })) {
@@ -92,8 +102,8 @@ export const identity: IdentitySource = {
       const role = await sessionRole(tx, principal);
       if (!role) return [];
       return [
-        ...role.inlinePolicies.map((p) => policySource(p.PolicyName, "role", p.PolicyDocument)),
-        ...role.attachedPolicies.map((a) => policySource(a.PolicyArn, "managed", a.PolicyDocument)),
+        ...role.inlinePolicies.map((p) => storedSource(p.PolicyName, "role", p.PolicyDocument)),
+        ...role.attachedPolicies.map((a) => storedSource(a.PolicyArn, "managed", a.PolicyDocument)),
       ];
     }
     return [];
@@ -106,7 +116,7 @@ export const identity: IdentitySource = {
     else if (principal.type === "assumed-role") arn = (await sessionRole(tx, principal))?.PermissionsBoundary;
     if (!arn) return undefined;
     const policy = await findPolicy(tx, principal.account, arn);
-    return policy && policySource(policy.Arn, "boundary", policy.PolicyDocument);
+    return policy && storedSource(policy.Arn, "boundary", policy.PolicyDocument);
   },
 
   used: recordKeyUse,
@@ -128,5 +138,5 @@ export async function managedSessionPolicy(tx: Transaction, account: string, arn
   } catch {
     return undefined;
   }
-  return policy && { ...policySource(policy.Arn, "session", policy.PolicyDocument) };
+  return policy && { ...storedSource(policy.Arn, "session", policy.PolicyDocument) };
 }

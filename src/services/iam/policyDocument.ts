@@ -236,15 +236,31 @@ export function parseTrustPolicy(document: string): Statement[] {
 
 /**
  * A stored document as the evaluator reads it, without rechecking: documents stored before a
- * check was added still evaluate (a Version-less policy is parsed leniently).
+ * check was added (no Version, in an older SQLite state or snapshot) still evaluate. A statement
+ * the grammar cannot read is left out rather than failing every request of its principal.
  */
 export function readStoredPolicy(document: string, kind: PolicyKind = "identity"): Statement[] {
   try {
     return kind === "identity" ? parseIdentityPolicy(document) : parseTrustPolicy(document);
   } catch {
-    const doc = JSON.parse(document) as { Statement?: unknown };
-    const list = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
-    return list.map((s) => grammar(s, "trust"));
+    let doc: { Statement?: unknown } | null;
+    try {
+      doc = JSON.parse(document) as { Statement?: unknown } | null;
+    } catch {
+      return [];
+    }
+    const raw = doc?.Statement;
+    const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+    const out: Statement[] = [];
+    for (const s of list) {
+      try {
+        const { Principal, NotPrincipal, ...rest } = grammar(s, "trust");
+        out.push(kind === "identity" ? rest : { ...rest, ...(Principal ? { Principal } : {}), ...(NotPrincipal ? { NotPrincipal } : {}) });
+      } catch {
+        // Unreadable even leniently: no effect either way.
+      }
+    }
+    return out;
   }
 }
 

@@ -11,7 +11,7 @@ import type { CallerIds, PolicySource } from "../../core/auth/policy.js";
 import { AwsError } from "../../core/errors.js";
 import type { Handler, RequestContext } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
-import { groupPolicies, policySource, userPolicies } from "./identity.js";
+import { groupPolicies, policySource, storedSource, userPolicies } from "./identity.js";
 import { requireGroup, requireUser } from "./model.js";
 import { findPolicy } from "./policies.js";
 import { findRole } from "./roles.js";
@@ -107,7 +107,7 @@ export async function policiesOf(tx: Transaction, ctx: RequestContext, arn: stri
   if (account !== ctx.account) throw new AwsError("NoSuchEntity", `The ${kind} with name ${name} cannot be found.`);
   const boundaryOf = async (policyArn: string | undefined) => {
     const policy = policyArn ? await findPolicy(tx, ctx.account, policyArn) : undefined;
-    return policy ? { boundary: policySource(policy.Arn, "boundary", policy.PolicyDocument) } : {};
+    return policy ? { boundary: storedSource(policy.Arn, "boundary", policy.PolicyDocument) } : {};
   };
   if (kind === "user") {
     const user = await requireUser(tx, ctx.account, name);
@@ -117,8 +117,8 @@ export async function policiesOf(tx: Transaction, ctx: RequestContext, arn: stri
     const role = await findRole(tx, ctx.account, name);
     if (!role) throw new AwsError("NoSuchEntity", `The role with name ${name} cannot be found.`);
     const policies = [
-      ...role.inlinePolicies.map((p) => policySource(p.PolicyName, "role", p.PolicyDocument)),
-      ...role.attachedPolicies.map((a) => policySource(a.PolicyArn, "managed", a.PolicyDocument)),
+      ...role.inlinePolicies.map((p) => storedSource(p.PolicyName, "role", p.PolicyDocument)),
+      ...role.attachedPolicies.map((a) => storedSource(a.PolicyArn, "managed", a.PolicyDocument)),
     ];
     return { policies, ...(await boundaryOf(role.PermissionsBoundary)) };
   }
