@@ -3,7 +3,7 @@ import { cloudfront } from "./cloudfront/index.js";
 import { iam } from "./iam/index.js";
 import { kms } from "./kms/index.js";
 import { quicksight } from "./quicksight/index.js";
-import { sts } from "./sts/index.js";
+import { sts } from "./sts/definition.js";
 
 /** Every service nubis serves. */
 export const services: readonly ServiceDefinition[] = [iam, sts, kms, quicksight, cloudfront];
