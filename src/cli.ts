@@ -34,12 +34,21 @@ Options (each also read from an environment variable):
   --quota S.NAME=N       override a service quota, repeatable (NUBIS_QUOTAS, comma-separated)
   --cloudfront-deploy-delay MS
                          CloudFront InProgress -> Deployed delay (NUBIS_CLOUDFRONT_DEPLOY_DELAY_MS, default 300)
+  --quicksight-delay MS  how long QuickSight creates and updates read as in progress
+                         (NUBIS_QUICKSIGHT_DELAY_MS, default 0: done on the next read)
   --request-log N        API calls kept for the console and GET /_nubis/requests
                          (NUBIS_REQUEST_LOG, default 1000; 0: none)
   --admin-token TOKEN    required by the console, reset and POST state (NUBIS_ADMIN_TOKEN)
   --quiet                no per-request log lines (NUBIS_LOG=0 or false)
   --help, --version
 `;
+
+/** A delay option: whole milliseconds, 0 or more. */
+function milliseconds(spec: string | undefined, fallback: number, what: string): number {
+  const ms = Number(spec ?? fallback);
+  if (!Number.isInteger(ms) || ms < 0) throw new Error(`invalid ${what} '${spec}': expected milliseconds (0 or more)`);
+  return ms;
+}
 
 function configFrom(argv: string[], env: NodeJS.ProcessEnv): NubisConfig {
   const { values } = parseArgs({
@@ -59,6 +68,7 @@ function configFrom(argv: string[], env: NodeJS.ProcessEnv): NubisConfig {
       "default-region": { type: "string" },
       quota: { type: "string", multiple: true },
       "cloudfront-deploy-delay": { type: "string" },
+      "quicksight-delay": { type: "string" },
       "request-log": { type: "string" },
       "admin-token": { type: "string" },
       quiet: { type: "boolean" },
@@ -81,11 +91,8 @@ function configFrom(argv: string[], env: NodeJS.ProcessEnv): NubisConfig {
   if (!["none", "signature", "iam"].includes(auth)) throw new Error(`invalid --auth '${auth}': expected none, signature or iam`);
   const account = values["default-account"] ?? env.NUBIS_DEFAULT_ACCOUNT ?? config.defaultAccount;
   if (!/^\d{12}$/.test(account)) throw new Error(`invalid default account '${account}': expected 12 digits`);
-  const deployDelay = values["cloudfront-deploy-delay"] ?? (env.NUBIS_CLOUDFRONT_DEPLOY_DELAY_MS || undefined);
-  const cloudfrontDeployDelayMs = Number(deployDelay ?? config.cloudfrontDeployDelayMs);
-  if (!Number.isInteger(cloudfrontDeployDelayMs) || cloudfrontDeployDelayMs < 0) {
-    throw new Error(`invalid CloudFront deploy delay '${deployDelay}': expected milliseconds (0 or more)`);
-  }
+  const cloudfrontDeployDelayMs = milliseconds(values["cloudfront-deploy-delay"] ?? (env.NUBIS_CLOUDFRONT_DEPLOY_DELAY_MS || undefined), config.cloudfrontDeployDelayMs, "CloudFront deploy delay");
+  const quicksightDelayMs = milliseconds(values["quicksight-delay"] ?? (env.NUBIS_QUICKSIGHT_DELAY_MS || undefined), config.quicksightDelayMs, "QuickSight delay");
   const requestLogSpec = values["request-log"] ?? (env.NUBIS_REQUEST_LOG || undefined);
   const requestLog = Number(requestLogSpec ?? config.requestLog);
   if (!Number.isInteger(requestLog) || requestLog < 0) throw new Error(`invalid --request-log '${requestLogSpec}': expected a number of requests (0 or more)`);
@@ -114,6 +121,7 @@ function configFrom(argv: string[], env: NodeJS.ProcessEnv): NubisConfig {
     quotas: parseQuotas([...(env.NUBIS_QUOTAS ? [env.NUBIS_QUOTAS] : []), ...(values.quota ?? [])]),
     log: !(values.quiet || ["0", "false", "off", "no"].includes((env.NUBIS_LOG ?? "").toLowerCase())),
     cloudfrontDeployDelayMs,
+    quicksightDelayMs,
   };
 }
 
