@@ -130,7 +130,7 @@ async function main() {
   try {
     config = configFrom(process.argv.slice(2), process.env);
   } catch (error) {
-    process.stderr.write(`nubis: ${(error as Error).message.split("\n")[0]} (nubis --help lists the options)\n`);
+    process.stderr.write(`nubis: ${(error as Error).message.replace(/\s*\n\s*/g, " ")} (nubis --help lists the options)\n`);
     process.exit(2);
   }
   const server = await startServer(config);
