@@ -59,6 +59,15 @@ const hasNul = (s: string) => s.includes("\0");
 
 class Conflict extends Error {}
 
+const BEGIN = "BEGIN ISOLATION LEVEL SERIALIZABLE";
+
+/** `text` with its `$n` parameters (strings and numbers) written as SQL literals. */
+const inline = (client: pg.PoolClient, text: string, values: unknown[]) =>
+  text.replace(/\$(\d+)/g, (_, n) => {
+    const v = values[Number(n) - 1];
+    return typeof v === "number" ? String(v) : client.escapeLiteral(String(v));
+  });
+
 /**
  * State in PostgreSQL, shared by every nubis process that points at the same database and
  * schema: one row per (table, key), every operation one SERIALIZABLE transaction. Nothing is
@@ -210,9 +219,17 @@ export class PostgresStore implements Store {
     let broken = false;
     let conflicted = false;
     let committing = false;
-    const query = async (name: string | undefined, text: string, values: unknown[]) => {
+    let begun = false;
+    const query = async (name: string | undefined, text: string, values: unknown[]): Promise<pg.QueryResult> => {
       if (conflicted) throw new Conflict(); // the handler swallowed one: nothing more is valid
       try {
+        if (!begun) {
+          begun = true;
+          // BEGIN travels with the first statement (one round trip less per operation); whole-state
+          // statements, with array parameters, begin on their own.
+          if (name === undefined) await client.query(BEGIN);
+          else return ((await client.query(`${BEGIN}; ${inline(client, text, values)}`)) as unknown as pg.QueryResult[])[1];
+        }
         return await client.query({ name, text, values });
       } catch (error) {
         const code = (error as { code?: string }).code;
@@ -269,14 +286,13 @@ export class PostgresStore implements Store {
       },
     };
     try {
-      await query("nubis_begin", "BEGIN ISOLATION LEVEL SERIALIZABLE", []);
       const result = await work(tx);
       if (conflicted) throw new Conflict();
       committing = true;
-      await query("nubis_commit", "COMMIT", []);
+      if (begun) await query("nubis_commit", "COMMIT", []);
       return result;
     } catch (error) {
-      if (!broken && !committing) await client.query("ROLLBACK").catch(() => (broken = true));
+      if (!broken && !committing && begun) await client.query("ROLLBACK").catch(() => (broken = true));
       // The work may have turned our Conflict into its own error: still a conflict.
       if (conflicted && !(error instanceof StoreUnavailableError)) throw new Conflict();
       throw error;
