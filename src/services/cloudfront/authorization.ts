@@ -169,6 +169,63 @@ export const authorization: Record<string, Authorizer<In>> = {
   DeleteAnycastIpList: onResource("DeleteAnycastIpList", ANYCAST_IP_LIST, (i) => i.Id ?? ""),
   ListDistributionsByAnycastIpListId: anyResource("ListDistributionsByAnycastIpListId"),
 
+  ...Object.fromEntries(
+    (["Config", "Profile"] as const).flatMap((noun) => {
+      const type = noun === "Config" ? "field-level-encryption-config" : "field-level-encryption-profile";
+      const base = noun === "Config" ? "FieldLevelEncryption" : "FieldLevelEncryptionProfile";
+      return [
+        [`CreateFieldLevelEncryption${noun}`, create(`CreateFieldLevelEncryption${noun}`, type)],
+        [`Get${base}`, on(`Get${base}`, type, "Id")],
+        [`Get${base}Config`, on(`Get${base}Config`, type, "Id")],
+        [`UpdateFieldLevelEncryption${noun}`, on(`UpdateFieldLevelEncryption${noun}`, type, "Id")],
+        [`DeleteFieldLevelEncryption${noun}`, on(`DeleteFieldLevelEncryption${noun}`, type, "Id")],
+      ];
+    }),
+  ),
+  // Real-time log configs are named by Name or ARN; their ARN carries the name.
+  ...Object.fromEntries(
+    ["CreateRealtimeLogConfig", "GetRealtimeLogConfig", "UpdateRealtimeLogConfig", "DeleteRealtimeLogConfig"].map((op) => [
+      op,
+      (i: In, ctx: RequestContext) => ({ action: `cloudfront:${op}`, resources: [i.Name ? arnOf(ctx.account, "realtime-log-config", i.Name) : (i.ARN ?? "*")] }),
+    ]),
+  ),
+  CreateContinuousDeploymentPolicy: create("CreateContinuousDeploymentPolicy", "continuous-deployment-policy"),
+  GetContinuousDeploymentPolicy: on("GetContinuousDeploymentPolicy", "continuous-deployment-policy", "Id"),
+  GetContinuousDeploymentPolicyConfig: on("GetContinuousDeploymentPolicyConfig", "continuous-deployment-policy", "Id"),
+  UpdateContinuousDeploymentPolicy: on("UpdateContinuousDeploymentPolicy", "continuous-deployment-policy", "Id"),
+  DeleteContinuousDeploymentPolicy: on("DeleteContinuousDeploymentPolicy", "continuous-deployment-policy", "Id"),
+  // A copy creates a distribution: CopyDistribution on the primary and CreateDistribution.
+  CopyDistribution: (i: In, ctx) => ({
+    action: "cloudfront:CopyDistribution",
+    resources: [arnOf(ctx.account, "distribution", i.PrimaryDistributionId ?? "")],
+    also: [{ action: "cloudfront:CreateDistribution", resources: [arnOf(ctx.account, "distribution", "*")] }],
+  }),
+  UpdateDistributionWithStagingConfig: on("UpdateDistributionWithStagingConfig", "distribution", "Id"),
+  CreateVpcOrigin: create("CreateVpcOrigin", "vpcorigin"),
+  GetVpcOrigin: on("GetVpcOrigin", "vpcorigin", "Id"),
+  UpdateVpcOrigin: on("UpdateVpcOrigin", "vpcorigin", "Id"),
+  DeleteVpcOrigin: on("DeleteVpcOrigin", "vpcorigin", "Id"),
+  CreateStreamingDistribution: create("CreateStreamingDistribution", "streaming-distribution"),
+  CreateStreamingDistributionWithTags: (input, ctx) => {
+    const arn = arnOf(ctx.account, "streaming-distribution", "*");
+    return { action: "cloudfront:CreateStreamingDistribution", resources: [arn], also: [{ action: "cloudfront:TagResource", resources: [arn] }] };
+  },
+  GetStreamingDistribution: on("GetStreamingDistribution", "streaming-distribution", "Id"),
+  GetStreamingDistributionConfig: on("GetStreamingDistributionConfig", "streaming-distribution", "Id"),
+  UpdateStreamingDistribution: on("UpdateStreamingDistribution", "streaming-distribution", "Id"),
+  DeleteStreamingDistribution: on("DeleteStreamingDistribution", "streaming-distribution", "Id"),
+  ...anyOf([
+    "ListFieldLevelEncryptionConfigs",
+    "ListFieldLevelEncryptionProfiles",
+    "ListRealtimeLogConfigs",
+    "ListDistributionsByRealtimeLogConfig",
+    "ListContinuousDeploymentPolicies",
+    "ListVpcOrigins",
+    "ListDistributionsByVpcOriginId",
+    "ListDistributionsByOwnedResource",
+    "ListStreamingDistributions",
+  ]),
+
   // Tagging acts on the resource its ARN names.
   TagResource: (i: In) => ({ action: "cloudfront:TagResource", resources: [i.Resource ?? ""] }),
   UntagResource: (i: In) => ({ action: "cloudfront:UntagResource", resources: [i.Resource ?? ""] }),

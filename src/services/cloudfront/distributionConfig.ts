@@ -7,6 +7,10 @@ import { key, missingBody, oneOf, requireAnycastIpList, T } from "./model.js";
 import { findOac, oaiExists } from "./originAccess.js";
 import { policyExists } from "./policies.js";
 import { ref, type RefKind, users } from "./references.js";
+import { checkDeploymentRules } from "./continuousDeployment.js";
+import { fleConfigExists } from "./fieldLevelEncryption.js";
+import { realtimeLogConfigExists } from "./realtimeLogs.js";
+import { vpcOriginExists } from "./vpcOrigins.js";
 
 /**
  * A DistributionConfig as CloudFront stores it: checked in the order the spec gives (Quantity
@@ -324,12 +328,15 @@ export function referencesOf(c: Any): string[] {
     if (b.ResponseHeadersPolicyId) refs.add(ref("response-headers-policy", b.ResponseHeadersPolicyId));
     for (const f of b.FunctionAssociations?.Items ?? []) refs.add(ref("function", f.FunctionARN.split("/").pop()));
     if (b.RealtimeLogConfigArn) refs.add(ref("realtime-log-config", b.RealtimeLogConfigArn));
+    if (b.FieldLevelEncryptionId) refs.add(ref("field-level-encryption", b.FieldLevelEncryptionId));
   }
   for (const o of c.Origins.Items ?? []) {
     if (o.OriginAccessControlId) refs.add(ref("origin-access-control", o.OriginAccessControlId));
     const oai = o.S3OriginConfig?.OriginAccessIdentity;
     if (oai) refs.add(ref("origin-access-identity", oai.split("/").pop()));
+    if (o.VpcOriginConfig?.VpcOriginId) refs.add(ref("vpc-origin", o.VpcOriginConfig.VpcOriginId));
   }
+  if (c.ContinuousDeploymentPolicyId) refs.add(ref("continuous-deployment-policy", c.ContinuousDeploymentPolicyId));
   if (c.AnycastIpListId) refs.add(ref("anycast-ip-list", c.AnycastIpListId));
   if (c.WebACLId) refs.add(ref("web-acl", c.WebACLId));
   return [...refs];
@@ -367,9 +374,12 @@ export async function checkReferences(tx: Transaction, ctx: RequestContext, c: A
         throw fail("InvalidFunctionAssociation", `The function ARN ${f.FunctionARN} does not name a published (LIVE) CloudFront function of this account.`);
       }
     }
-    // nubis serves no real-time log configs or field-level encryption configs yet: any reference names nothing.
-    if (b.RealtimeLogConfigArn) throw fail("NoSuchRealtimeLogConfig", "The real-time log configuration does not exist.", 404);
-    if (b.FieldLevelEncryptionId) throw fail("NoSuchFieldLevelEncryptionConfig", "The specified configuration for field-level encryption doesn't exist.", 404);
+    if (b.RealtimeLogConfigArn && !(await realtimeLogConfigExists(tx, account, b.RealtimeLogConfigArn))) {
+      throw fail("NoSuchRealtimeLogConfig", "The real-time log configuration does not exist.", 404);
+    }
+    if (b.FieldLevelEncryptionId && !(await fleConfigExists(tx, account, b.FieldLevelEncryptionId))) {
+      throw fail("NoSuchFieldLevelEncryptionConfig", "The specified configuration for field-level encryption doesn't exist.", 404);
+    }
   }
   for (const o of c.Origins.Items as Origin[]) {
     const oai = o.S3OriginConfig?.OriginAccessIdentity;
@@ -384,10 +394,12 @@ export async function checkReferences(tx: Transaction, ctx: RequestContext, c: A
         throw fail("InvalidDomainNameForOriginAccessControl", "An origin access control with an origin type of S3 can't be associated with an origin that isn't an S3 bucket.");
       }
     }
-    if (o.VpcOriginConfig) throw fail("EntityNotFound", `The VPC origin ${o.VpcOriginConfig.VpcOriginId ?? ""} does not exist.`, 404);
+    if (o.VpcOriginConfig && !(await vpcOriginExists(tx, account, o.VpcOriginConfig.VpcOriginId ?? ""))) {
+      throw fail("EntityNotFound", `The VPC origin ${o.VpcOriginConfig.VpcOriginId ?? ""} does not exist.`, 404);
+    }
   }
   if (c.AnycastIpListId) await requireAnycastIpList(tx, account, c.AnycastIpListId);
-  if (c.ContinuousDeploymentPolicyId) throw fail("NoSuchContinuousDeploymentPolicy", "The continuous deployment policy doesn't exist.", 404);
+  await checkDeploymentRules(tx, ctx, c);
   const refs = referencesOf(c);
   for (const r of refs) {
     if (held.includes(r)) continue;

@@ -142,7 +142,8 @@ export function summaryOf(r: DistributionRecord, ctx: RequestContext): Distribut
   } as DistributionSummary;
 }
 
-async function create(input: DistributionConfig | undefined, tags: ReturnType<typeof validTags>, ctx: RequestContext) {
+/** Creates a distribution from a config as sent (CopyDistribution sends a copied one). */
+export async function create(input: DistributionConfig | undefined, tags: ReturnType<typeof validTags>, ctx: RequestContext) {
   const config = normalise(input, ctx);
   return ctx.transaction(async (tx) => {
     const refs = await checkReferences(tx, ctx, config, []);

@@ -52,6 +52,11 @@ import * as keyValueStores from "./keyValueStores.js";
 import * as tenants from "./tenants.js";
 import * as monitoring from "./monitoringSubscriptions.js";
 import * as domains from "./domains.js";
+import * as fieldLevelEncryption from "./fieldLevelEncryption.js";
+import * as realtimeLogs from "./realtimeLogs.js";
+import * as continuousDeployment from "./continuousDeployment.js";
+import * as vpcOrigins from "./vpcOrigins.js";
+import * as streamingDistributions from "./streamingDistributions.js";
 
 /** Invalidations of a distribution and of a tenant share one module; each target names its own not-found. */
 const invalidations = invalidationHandlers(
@@ -153,6 +158,11 @@ export const cloudfront: ServiceDefinition = {
     ...handlersOf(tenants),
     ...handlersOf(monitoring),
     ...handlersOf(domains),
+    ...handlersOf(fieldLevelEncryption),
+    ...handlersOf(realtimeLogs),
+    ...handlersOf(continuousDeployment),
+    ...handlersOf(vpcOrigins),
+    ...handlersOf(streamingDistributions),
   },
   authorization,
   resources: () => import("./consoleResources.js").then((m) => m.resources),
