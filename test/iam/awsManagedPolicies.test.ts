@@ -96,7 +96,9 @@ describe("AWS managed policies", () => {
     for (const p of listed) {
       const { PolicyVersion } = await iam().send(new GetPolicyVersionCommand({ PolicyArn: p.Arn, VersionId: p.DefaultVersionId }));
       assert.equal(PolicyVersion!.IsDefaultVersion, true);
-      // Each document is one a customer could have written: CreatePolicy takes it.
+      // Each document is one a customer could have written: CreatePolicy takes it (the large ones
+      // exceed the customer size quota as on AWS: largeManagedPolicies.test.ts checks their grammar).
+      if (decodeURIComponent(PolicyVersion!.Document!).length > 6144) continue;
       const copy = await iam().send(new CreatePolicyCommand({ PolicyName: unique(`copy-${p.PolicyName}`), PolicyDocument: decodeURIComponent(PolicyVersion!.Document!) }));
       assert.ok(copy.Policy!.Arn);
     }

@@ -149,7 +149,7 @@ export const GetAccountAuthorizationDetails: Handler<GetAccountAuthorizationDeta
         const rows = await tx.scan<unknown>(SECTIONS[FILTERS[s]].table, { prefix: `${ctx.account}/`, after, limit: want });
         for (const [key, row] of rows) {
           // AWS managed policies: only those attached, and that nubis knows.
-          if (FILTERS[s] === "AWSManagedPolicy" && !((row as number) > 0 && awsManagedPolicy(key.slice(ctx.account.length + 1)))) continue;
+          if (FILTERS[s] === "AWSManagedPolicy" && !((row as number) > 0 && (await awsManagedPolicy(key.slice(ctx.account.length + 1))))) continue;
           picked.push({ s, key, row });
         }
         if (rows.length < want || picked.length > max) break;
@@ -161,7 +161,7 @@ export const GetAccountAuthorizationDetails: Handler<GetAccountAuthorizationDeta
     for (const { s, key, row } of page) {
       const filter = FILTERS[s];
       if (filter === "AWSManagedPolicy") {
-        out.Policies.push(policyDetail({ ...awsManagedPolicy(key.slice(ctx.account.length + 1))!, AttachmentCount: row as number }));
+        out.Policies.push(policyDetail({ ...(await awsManagedPolicy(key.slice(ctx.account.length + 1)))!, AttachmentCount: row as number }));
       } else {
         out[SECTIONS[filter].member].push(await SECTIONS[filter].detail(tx, ctx.account, row as never));
       }

@@ -1,4 +1,3 @@
-import { AWS_MANAGED_POLICY_ROWS } from "./awsManagedPolicyData.js";
 import type { PolicyRecord } from "./model.js";
 
 /**
@@ -15,9 +14,13 @@ type AwsPolicy = Omit<PolicyRecord, "AttachmentCount">;
 let catalog: AwsPolicy[] | undefined;
 let byArn: Map<string, AwsPolicy> | undefined;
 
-/** Built on first use, sorted by name as ListPolicies returns them. */
-function load(): AwsPolicy[] {
+/**
+ * Built on first use, sorted by name as ListPolicies returns them. The data module (with
+ * ReadOnlyAccess's large document) is imported then, not at start-up.
+ */
+async function load(): Promise<AwsPolicy[]> {
   if (catalog) return catalog;
+  const { AWS_MANAGED_POLICY_ROWS } = await import("./awsManagedPolicyData.js");
   catalog = AWS_MANAGED_POLICY_ROWS.map(([PolicyName, PolicyId, Path, DefaultVersionId, CreateDate, UpdateDate, Description, PolicyDocument]) => ({
     PolicyName,
     PolicyId,
@@ -34,9 +37,11 @@ function load(): AwsPolicy[] {
   return catalog;
 }
 
-export const awsManagedPolicies = (): ReadonlyArray<AwsPolicy> => load();
+export const awsManagedPolicies = (): Promise<ReadonlyArray<AwsPolicy>> => load();
 
-export const awsManagedPolicy = (arn: string): AwsPolicy | undefined => {
-  load();
+/** AWS's policy an ARN names; a customer ARN answers without loading the catalog. */
+export async function awsManagedPolicy(arn: string): Promise<AwsPolicy | undefined> {
+  if (!/^arn:[\w-]+:iam::aws:policy\//.test(arn)) return undefined;
+  await load();
   return byArn!.get(arn);
-};
+}

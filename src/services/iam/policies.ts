@@ -49,7 +49,7 @@ const notAttachable = (arn: string) => new AwsError("NoSuchEntity", `Policy ${ar
 export async function findPolicy(tx: Transaction, account: string, arn: string): Promise<PolicyRecord | undefined> {
   const { account: owner, name } = check.parsePolicyArn(arn);
   if (owner === "aws") {
-    const policy = awsManagedPolicy(arn);
+    const policy = await awsManagedPolicy(arn);
     return (
       policy && {
         ...policy,
@@ -73,7 +73,7 @@ export async function requirePolicy(tx: Transaction, account: string, arn: strin
 export async function countUse(tx: Transaction, account: string, policy: PolicyRecord, delta: 1 | -1, usage: "PermissionsPolicy" | "PermissionsBoundary" = "PermissionsPolicy") {
   const boundary = usage === "PermissionsBoundary";
   const count = Math.max(0, (boundary ? (policy.PermissionsBoundaryUsageCount ?? 0) : policy.AttachmentCount) + delta);
-  if (awsManagedPolicy(policy.Arn)) await tx.put(boundary ? T.awsPolicyBoundaries : T.awsPolicyAttachments, `${account}/${policy.Arn}`, count);
+  if (await awsManagedPolicy(policy.Arn)) await tx.put(boundary ? T.awsPolicyBoundaries : T.awsPolicyAttachments, `${account}/${policy.Arn}`, count);
   else {
     const stored = (await tx.get<PolicyRecord>(T.policies, nameKey(account, policy.PolicyName)))!;
     await tx.put<PolicyRecord>(T.policies, nameKey(account, policy.PolicyName), { ...stored, ...(boundary ? { PermissionsBoundaryUsageCount: count } : { AttachmentCount: count }) });
@@ -83,7 +83,7 @@ export async function countUse(tx: Transaction, account: string, policy: PolicyR
 /** A customer managed policy the caller may change: AWS's are refused. */
 export async function requireOwnPolicy(tx: Transaction, account: string, arn: string, refusal: string): Promise<PolicyRecord> {
   const policy = await requirePolicy(tx, account, arn);
-  if (awsManagedPolicy(policy.Arn)) throw new AwsError("InvalidInput", refusal);
+  if (await awsManagedPolicy(policy.Arn)) throw new AwsError("InvalidInput", refusal);
   return policy;
 }
 
@@ -150,7 +150,7 @@ export const ListPolicies: Handler<ListPoliciesRequest, ListPoliciesResponse> = 
     // AWS's policies first, then the account's; a marker `aws:N` points into AWS's.
     const aws: PolicyRecord[] = [];
     if (input.Scope !== "Local") {
-      for (const p of awsManagedPolicies()) {
+      for (const p of await awsManagedPolicies()) {
         const policy = (await findPolicy(tx, ctx.account, p.Arn))!;
         if (wanted(policy)) aws.push(policy);
       }
@@ -180,7 +180,7 @@ export const DeletePolicy: Handler<DeletePolicyRequest, Record<string, never>> =
   v.check();
   return ctx.transaction(async (tx) => {
     const policy = await requirePolicy(tx, ctx.account, input.PolicyArn!);
-    if (awsManagedPolicy(policy.Arn)) throw new AwsError("UnmodifiableEntity", `Cannot delete the AWS managed policy ${policy.Arn}.`);
+    if (await awsManagedPolicy(policy.Arn)) throw new AwsError("UnmodifiableEntity", `Cannot delete the AWS managed policy ${policy.Arn}.`);
     if (policy.AttachmentCount > 0 || (policy.PermissionsBoundaryUsageCount ?? 0) > 0) {
       throw new AwsError("DeleteConflict", "Cannot delete a policy attached to entities.");
     }
@@ -204,7 +204,7 @@ export const { Tag: TagPolicy, Untag: UntagPolicy, List: ListPolicyTags } = tagH
     return {
       tags: policy.Tags,
       save: async (Tags) => {
-        if (awsManagedPolicy(policy.Arn)) throw new AwsError("InvalidInput", `Cannot tag the AWS managed policy ${policy.Arn}.`);
+        if (await awsManagedPolicy(policy.Arn)) throw new AwsError("InvalidInput", `Cannot tag the AWS managed policy ${policy.Arn}.`);
         await tx.put<PolicyRecord>(T.policies, nameKey(account, policy.PolicyName), { ...policy, Tags });
       },
     };
