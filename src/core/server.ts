@@ -7,7 +7,7 @@ import type { NubisConfig } from "./config.js";
 import { AwsError } from "./errors.js";
 import { loadProtocol } from "./protocols/index.js";
 import { loadService } from "./protocols/loader.js";
-import { checkDecoded, type HttpRequest, type HttpResponse, type LoadedService } from "./protocols/protocol.js";
+import { checkDecoded, type HttpRequest, type HttpResponse, type LoadedService, type Protocol } from "./protocols/protocol.js";
 import { Validator } from "./validation.js";
 import { credentialScopeOf, serviceOf } from "./routing.js";
 import { identitySources, type Principal, type RequestContext, type ServiceDefinition, withBehaviour } from "./service.js";
@@ -64,7 +64,8 @@ export interface Dispatched {
  */
 export function requestTarget(target: string): { path: string; search: string } {
   let rest = target;
-  const absolute = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*/.exec(rest);
+  // The absolute form (`http://host/...`) is rare: only a target not starting with `/` is matched.
+  const absolute = rest.startsWith("/") ? null : /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*/.exec(rest);
   if (absolute) rest = rest.slice(absolute[0].length);
   const hash = rest.indexOf("#");
   if (hash >= 0) rest = rest.slice(0, hash);
@@ -86,6 +87,15 @@ export class Nubis {
     readonly services: readonly ServiceDefinition[],
   ) {
     this.requestLog = config.requestLog > 0 ? new RequestLog(config.requestLog) : undefined;
+  }
+
+  /** Services whose schemas and protocol have loaded: later calls find them without awaiting a promise. */
+  private readonly ready = new Map<string, { service: LoadedService; protocol: Protocol }>();
+
+  private async load(def: ServiceDefinition): Promise<{ service: LoadedService; protocol: Protocol }> {
+    const [service, protocol] = await Promise.all([this.service(def), loadProtocol(def.protocol)]);
+    this.ready.set(def.name, { service, protocol });
+    return { service, protocol };
   }
 
   /** Its schemas and its behaviour (withBehaviour), both loaded once, on the service's first call. */
@@ -118,10 +128,14 @@ export class Nubis {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const t0 = performance.now();
     const { path, search } = requestTarget(req.url ?? "/");
+    let query: URLSearchParams | undefined;
     const request: HttpRequest = {
       method: req.method ?? "GET",
       path,
-      query: new URLSearchParams(search),
+      // Parsed on first use: the query protocols read the form (form.ts), not URLSearchParams.
+      get query() {
+        return (query ??= new URLSearchParams(search));
+      },
       rawQuery: search,
       headers: req.headers,
       body: Buffer.alloc(0),
@@ -221,7 +235,7 @@ export class Nubis {
     const scope = credentialScopeOf(request);
     const def = serviceOf(request, this.services, scope);
     if (!def) return this.unknownService(request, requestId);
-    const [service, protocol] = await Promise.all([this.service(def), loadProtocol(def.protocol)]);
+    const { service, protocol } = this.ready.get(def.name) ?? (await this.load(def));
     let operation = "-";
     let caller: string | undefined;
     try {

@@ -62,16 +62,22 @@ function bySpecificity(a: Route, b: Route): number {
   );
 }
 
-const routeCache = new WeakMap<LoadedService, Route[]>();
+/** A service's routes by method, each list most specific first. */
+const routeCache = new WeakMap<LoadedService, Map<string, Route[]>>();
 
-function routesOf(service: LoadedService): Route[] {
-  let routes = routeCache.get(service);
-  if (!routes) {
-    routes = [...service.operations.values()].map(compile).filter((r): r is Route => !!r);
-    routes.sort(bySpecificity);
-    routeCache.set(service, routes);
+function routesOf(service: LoadedService, method: string): Route[] {
+  let byMethod = routeCache.get(service);
+  if (!byMethod) {
+    byMethod = new Map();
+    const routes = [...service.operations.values()].map(compile).filter((r): r is Route => !!r);
+    for (const route of routes.sort(bySpecificity)) {
+      const list = byMethod.get(route.method);
+      if (list) list.push(route);
+      else byMethod.set(route.method, [route]);
+    }
+    routeCache.set(service, byMethod);
   }
-  return routes;
+  return byMethod.get(method) ?? [];
 }
 
 const decode = (s: string): string | undefined => {
@@ -82,23 +88,26 @@ const decode = (s: string): string | undefined => {
   }
 };
 
-function matchPath(route: Route, parts: string[]): Record<string, string> | undefined {
+/** `parts` are the path's segments, each percent-decoded once (undefined: a broken escape). */
+function matchPath(route: Route, parts: Array<string | undefined>): Record<string, string> | undefined {
   const labels: Record<string, string> = {};
   const { segments } = route;
   for (let i = 0; i < segments.length; i++) {
     const seg = segments[i];
     if ("literal" in seg) {
-      if (i >= parts.length || decode(parts[i]) !== seg.literal) return undefined;
+      if (parts[i] !== seg.literal) return undefined;
       continue;
     }
     if (seg.greedy) {
+      // An escape never spans a `/`: decoding each segment and joining equals decoding the whole.
       const rest = parts.slice(i);
-      const value = decode(rest.join("/"));
+      if (rest.includes(undefined)) return undefined;
+      const value = rest.join("/");
       if (!value) return undefined;
       labels[seg.label] = value;
       return labels;
     }
-    const value = i < parts.length ? decode(parts[i]) : undefined;
+    const value = parts[i];
     if (!value) return undefined;
     labels[seg.label] = value;
   }
@@ -109,10 +118,8 @@ function matchPath(route: Route, parts: string[]): Record<string, string> | unde
 export function matchRoute(req: HttpRequest, service: LoadedService): RouteMatch | undefined {
   // No template ends in `/`: a trailing slash is an empty label (`/key-group/`), never the
   // list operation at `/key-group`.
-  const parts = req.path.split("/").slice(1);
-  const method = req.method.toUpperCase();
-  for (const route of routesOf(service)) {
-    if (route.method !== method) continue;
+  const parts = req.path.split("/").slice(1).map(decode);
+  for (const route of routesOf(service, req.method.toUpperCase())) {
     if (!route.query.every(([name, value]) => (value === undefined ? req.query.has(name) : req.query.get(name) === value))) continue;
     const labels = matchPath(route, parts);
     if (labels) return { operation: route.operation, labels };

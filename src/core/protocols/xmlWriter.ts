@@ -157,11 +157,13 @@ export function compileXml(schema: unknown, xmlNamespace: string, timestampForma
   const ns = NormalizedSchema.of(schema as never);
   const name = (ns.getMergedTraits().xmlName as string | undefined) ?? ns.getName();
   const emit = compileStruct(ns, name!, { timestampFormat }, new Map());
-  return (value) => {
-    let xml = emit(value, undefined);
-    // flush(): the root gets the service namespace unless it already has an xmlns.
-    if (xmlNamespace && !/^<[^ >/]+ [^>]*xmlns="/.test(xml)) xml = xml.replace(/^(<[^ >/]+)/, `$1 xmlns="${escapeAttribute(xmlNamespace)}"`);
-    return `<?xml version="1.0" encoding="UTF-8"?>\n${xml}`;
-  };
+  // flush(): the root gets the service namespace unless it has an xmlns of its own, which its
+  // trait decides once, here. The attribute goes right after the root's name.
+  const ownXmlns = xmlnsFor(ns)(undefined)?.[0] === "xmlns";
+  const declaration = `<?xml version="1.0" encoding="UTF-8"?>\n`;
+  if (!xmlNamespace || ownXmlns) return (value) => declaration + emit(value, undefined);
+  const open = `<${name}`;
+  const rootXmlns = `${declaration}${open} xmlns="${escapeAttribute(xmlNamespace)}"`;
+  return (value) => rootXmlns + emit(value, undefined).slice(open.length);
 }
 

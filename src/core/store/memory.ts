@@ -43,6 +43,8 @@ export class MemoryStore implements Store {
   readonly kind = "memory";
   private readonly tables = new Map<string, Table>();
   private tail: Promise<unknown> = Promise.resolve();
+  /** Transactions started or waiting: with none, the next starts at once, without a turn of the promise chain. */
+  private pending = 0;
 
   private table(name: string): Table {
     let t = this.tables.get(name);
@@ -51,8 +53,11 @@ export class MemoryStore implements Store {
   }
 
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    const run = this.tail.then(() => this.runExclusive(work));
-    this.tail = run.catch(() => undefined);
+    const run = this.pending++ === 0 ? this.runExclusive(work) : this.tail.then(() => this.runExclusive(work));
+    this.tail = run.then(
+      () => void this.pending--,
+      () => void this.pending--,
+    );
     return run;
   }
 
