@@ -6,7 +6,7 @@ import type { HttpRequest } from "../core/protocols/protocol.js";
 import { credentialScopeOf } from "../core/routing.js";
 import type { Nubis } from "../core/server.js";
 import { VERSION } from "../core/server.js";
-import type { RequestContext, ResourceKind, ServiceDefinition } from "../core/service.js";
+import { type RequestContext, type ResourceKind, type ServiceDefinition, withBehaviour } from "../core/service.js";
 import { ADMIN_COOKIE, accessOf, sameToken, type Access } from "./admin.js";
 import { consoleAsset } from "./assets.js";
 import { detail, matches, summarize, type EntrySummary, type LogFilter } from "./format.js";
@@ -144,7 +144,7 @@ class ConsoleApi {
         title: def.title,
         protocol: def.protocol,
         global: def.global,
-        operations: Object.keys(def.handlers).sort(),
+        operations: Object.keys((await withBehaviour(def)).handlers).sort(),
         kinds: (await resourceKinds(def)).map((k) => ({ name: k.name, title: k.title, columns: k.columns })),
       })),
     );
