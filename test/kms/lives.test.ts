@@ -20,6 +20,7 @@ describe("aws_kms_key and aws_kms_alias lives through boto3", { skip: boto3Missi
 import json, os, base64, boto3
 from botocore.exceptions import ClientError
 kms = boto3.client("kms", endpoint_url=os.environ["ENDPOINT"], region_name="us-east-1")
+boto3.client("iam", endpoint_url=os.environ["ENDPOINT"], region_name="us-east-1").create_user(UserName="app")
 res = {}
 policy = json.dumps({"Version": "2012-10-17", "Id": "tf", "Statement": [
   {"Sid": "root", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:root"}, "Action": "kms:*", "Resource": "*"}]})

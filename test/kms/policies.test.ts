@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { before, describe, it } from "node:test";
+import { CreateUserCommand, IAMClient } from "@aws-sdk/client-iam";
 import {
   GetKeyPolicyCommand,
   ListKeyPoliciesCommand,
@@ -13,7 +14,7 @@ import {
   CreateKeyCommand,
   ListKeysCommand,
 } from "@aws-sdk/client-kms";
-import { useServer } from "../harness.js";
+import { clientConfig, useServer } from "../harness.js";
 import { createKey, kmsClient, refusal } from "./fixtures.js";
 
 const server = useServer();
@@ -37,6 +38,12 @@ const policy = (statements: object[]) => JSON.stringify({ Version: "2012-10-17",
 const rootAdmin = { Sid: "root", Effect: "Allow", Principal: { AWS: "arn:aws:iam::000000000000:root" }, Action: "kms:*", Resource: "*" };
 
 describe("KMS key policies", () => {
+  // The users the policies name exist in IAM (KMS refuses principals it cannot find).
+  before(async () => {
+    const iam = new IAMClient(clientConfig(server().endpoint));
+    for (const UserName of ["alice", "bob"]) await iam.send(new CreateUserCommand({ UserName }));
+  });
+
   it("writes AWS's default policy, byte for byte, and lists one policy named default", async () => {
     const kms = client();
     const key = await createKey(kms);
@@ -79,6 +86,8 @@ describe("KMS key policies", () => {
     ["not JSON", "{", "MalformedPolicyDocumentException", /not syntactically valid JSON/],
     ["a statement without a principal", policy([{ Effect: "Allow", Action: "kms:*", Resource: "*" }]), "MalformedPolicyDocumentException", /invalid principals/],
     ["an invalid principal", policy([{ ...rootAdmin, Principal: { AWS: "arn:aws:iam::000000000000:cat/tom" } }]), "MalformedPolicyDocumentException", /^Policy contains a statement with one or more invalid principals\.$/],
+    ["a user that does not exist", policy([rootAdmin, { ...rootAdmin, Sid: "u", Principal: { AWS: "arn:aws:iam::000000000000:user/nobody" } }]), "MalformedPolicyDocumentException", /^Policy contains a statement with one or more invalid principals\.$/],
+    ["a role that does not exist", policy([rootAdmin, { ...rootAdmin, Sid: "r", Principal: { AWS: "arn:aws:iam::000000000000:role/ghost" } }]), "MalformedPolicyDocumentException", /^Policy contains a statement with one or more invalid principals\.$/],
     ["a statement without an action", policy([{ Effect: "Allow", Principal: { AWS: "000000000000" }, Resource: "*" }]), "MalformedPolicyDocumentException", /Action/],
     ["a resource other than *", policy([{ ...rootAdmin, Resource: "arn:aws:kms:us-east-1:000000000000:key/x" }]), "MalformedPolicyDocumentException", /Resource/],
     ["a document over 32 KB", policy([{ ...rootAdmin, Sid: "x".repeat(33_000) }]), "LimitExceededException", /32768/],

@@ -35,7 +35,7 @@ import {
   requireNotPendingDeletion,
   T,
 } from "./model.js";
-import { checkPolicy, defaultPolicy } from "./policies.js";
+import { checkPolicy, checkPrincipalsExist, defaultPolicy } from "./policies.js";
 import * as check from "./validation.js";
 
 /** A new key record with fresh material (none for EXTERNAL keys: ImportKeyMaterial brings it). */
@@ -76,6 +76,7 @@ export const CreateKey: Handler<CreateKeyRequest, CreateKeyResponse> = async (in
   const secret = origin === "EXTERNAL" || input.CustomKeyStoreId !== undefined ? undefined : await generateSecret(spec);
   return ctx.transaction(async (tx) => {
     if (input.CustomKeyStoreId !== undefined) await check.requireConnectedStore(tx, ctx, input.CustomKeyStoreId);
+    if (input.Policy !== undefined) await checkPrincipalsExist(tx, ctx.account, input.Policy);
     const limit = ctx.quota("KeysPerRegion");
     if ((await tx.count(T.keys, regionPrefix(ctx.account, ctx.region))) >= limit) {
       throw new AwsError("LimitExceededException", `Cannot exceed quota for KeysPerRegion: ${limit}`);

@@ -14,7 +14,7 @@ import {
   requireKey,
   T,
 } from "./model.js";
-import { checkPolicy, defaultPolicy } from "./policies.js";
+import { checkPolicy, checkPrincipalsExist, defaultPolicy } from "./policies.js";
 import * as check from "./validation.js";
 
 /**
@@ -50,7 +50,10 @@ export const ReplicateKey: Handler<ReplicateKeyRequest, ReplicateKeyResponse> = 
     if (live(await tx.get<KeyRecord>(T.keys, keyKey(ctx.account, region, key.KeyId)), now)) {
       throw new AwsError("AlreadyExistsException", `Replica key ${replicaArn} already exists.`);
     }
-    if (input.Policy !== undefined) checkPolicy(ctx, input.Policy, replicaArn, input.BypassPolicyLockoutSafetyCheck);
+    if (input.Policy !== undefined) {
+      checkPolicy(ctx, input.Policy, replicaArn, input.BypassPolicyLockoutSafetyCheck);
+      await checkPrincipalsExist(tx, ctx.account, input.Policy);
+    }
     const limit = ctx.quota("KeysPerRegion");
     if ((await tx.count(T.keys, regionPrefix(ctx.account, region))) >= limit) {
       throw new AwsError("LimitExceededException", `Cannot exceed quota for KeysPerRegion: ${limit}`);

@@ -9,6 +9,7 @@ import { callerIds } from "../../core/auth/index.js";
 import { evaluate, type PolicySource, type PolicyStatement } from "../../core/auth/policy.js";
 import { AwsError } from "../../core/errors.js";
 import type { Handler, RequestContext } from "../../core/service.js";
+import type { Transaction } from "../../core/store/store.js";
 import { keyArn, putKey, requireKey, requireNotPendingDeletion } from "./model.js";
 import * as check from "./validation.js";
 
@@ -110,6 +111,22 @@ export function checkPolicy(ctx: RequestContext, text: string, arn: string, bypa
   if (decision !== "allowed") throw malformed("The new key policy will not allow you to update the key policy in the future.");
 }
 
+/**
+ * KMS refuses a policy naming an IAM user or role of the account that does not exist (read
+ * through IAM's front door); principals of other accounts cannot be checked and pass.
+ */
+export async function checkPrincipalsExist(tx: Transaction, account: string, text: string) {
+  const { findIamUser, findRole } = await import("../iam/index.js");
+  for (const s of parseKeyPolicy(text).statements) {
+    for (const name of [...(s.Principal?.AWS ?? []), ...(s.NotPrincipal?.AWS ?? [])]) {
+      const m = /^arn:aws[a-z-]*:iam::(\d{12}):(user|role)(\/.*)?\/([^/]+)$/.exec(name);
+      if (!m || m[1] !== account) continue;
+      const found = m[2] === "user" ? await findIamUser(tx, account, m[4]) : await findRole(tx, account, name);
+      if (!found) throw malformed(INVALID_PRINCIPALS);
+    }
+  }
+}
+
 const policyName = (v: ReturnType<typeof check.kmsValidator>, name: string | undefined) =>
   v.length(name, "PolicyName", 1, 128).pattern(name, "PolicyName", /^[\w]+$/, "[\\w]+");
 
@@ -140,6 +157,7 @@ export const PutKeyPolicy: Handler<PutKeyPolicyRequest, Record<string, never>> =
     requireDefaultName(input.PolicyName);
     requireNotPendingDeletion(key);
     checkPolicy(ctx, input.Policy!, keyArn(key), input.BypassPolicyLockoutSafetyCheck);
+    await checkPrincipalsExist(tx, ctx.account, input.Policy!);
     await putKey(tx, { ...key, Policy: input.Policy! });
     return {};
   });
