@@ -62,22 +62,40 @@ function bySpecificity(a: Route, b: Route): number {
   );
 }
 
-/** A service's routes by method, each list most specific first. */
-const routeCache = new WeakMap<LoadedService, Map<string, Route[]>>();
+interface Routes {
+  /** Every route, most specific first. */
+  all: Route[];
+  /** The most segments of any template. */
+  longest: number;
+  /** The routes that can match a method and a path of so many segments, by `${method} ${count}`. */
+  byShape: Map<string, Route[]>;
+}
 
-function routesOf(service: LoadedService, method: string): Route[] {
-  let byMethod = routeCache.get(service);
-  if (!byMethod) {
-    byMethod = new Map();
-    const routes = [...service.operations.values()].map(compile).filter((r): r is Route => !!r);
-    for (const route of routes.sort(bySpecificity)) {
-      const list = byMethod.get(route.method);
-      if (list) list.push(route);
-      else byMethod.set(route.method, [route]);
-    }
-    routeCache.set(service, byMethod);
+const routeCache = new WeakMap<LoadedService, Routes>();
+
+/**
+ * The routes a request of `method` with `segments` path segments may match, most specific
+ * first: those of its method with as many segments, or with a greedy label. Services with
+ * hundreds of operations (QuickSight) would otherwise try every template on every request.
+ */
+function routesOf(service: LoadedService, method: string, segments: number): Route[] {
+  let routes = routeCache.get(service);
+  if (!routes) {
+    const all = [...service.operations.values()].map(compile).filter((r): r is Route => !!r);
+    all.sort(bySpecificity);
+    routes = { all, longest: Math.max(0, ...all.map((r) => r.segments.length)), byShape: new Map() };
+    routeCache.set(service, routes);
   }
-  return byMethod.get(method) ?? [];
+  // Paths longer than every template can only match greedy labels: they share one list.
+  const key = `${method} ${Math.min(segments, routes.longest + 1)}`;
+  let candidates = routes.byShape.get(key);
+  if (!candidates) {
+    const greedy = (r: Route) => r.segments.some((s) => "greedy" in s && s.greedy);
+    candidates = routes.all.filter((r) => r.method === method && (r.segments.length === segments || greedy(r)));
+    // Only methods some route has are kept: unknown methods grow nothing.
+    if (candidates.length) routes.byShape.set(key, candidates);
+  }
+  return candidates;
 }
 
 const decode = (s: string): string | undefined => {
@@ -119,7 +137,7 @@ export function matchRoute(req: HttpRequest, service: LoadedService): RouteMatch
   // No template ends in `/`: a trailing slash is an empty label (`/key-group/`), never the
   // list operation at `/key-group`.
   const parts = req.path.split("/").slice(1).map(decode);
-  for (const route of routesOf(service, req.method.toUpperCase())) {
+  for (const route of routesOf(service, req.method.toUpperCase(), parts.length)) {
     if (!route.query.every(([name, value]) => (value === undefined ? req.query.has(name) : req.query.get(name) === value))) continue;
     const labels = matchPath(route, parts);
     if (labels) return { operation: route.operation, labels };
