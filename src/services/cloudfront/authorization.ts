@@ -225,6 +225,14 @@ export const authorization: Record<string, Authorizer<In>> = {
     "ListDistributionsByOwnedResource",
     "ListStreamingDistributions",
   ]),
+  // Resource policies act on the resource their ARN names.
+  PutResourcePolicy: (i: In) => ({ action: "cloudfront:PutResourcePolicy", resources: [i.ResourceArn ?? ""] }),
+  GetResourcePolicy: (i: In) => ({ action: "cloudfront:GetResourcePolicy", resources: [i.ResourceArn ?? ""] }),
+  DeleteResourcePolicy: (i: In) => ({ action: "cloudfront:DeleteResourcePolicy", resources: [i.ResourceArn ?? ""] }),
+  VerifyDnsConfiguration: (i: In, ctx) => ({
+    action: "cloudfront:VerifyDnsConfiguration",
+    resources: [i.Identifier?.startsWith("arn:") ? i.Identifier : arnOf(ctx.account, "distribution-tenant", i.Identifier ?? "*")],
+  }),
 
   // Tagging acts on the resource its ARN names.
   TagResource: (i: In) => ({ action: "cloudfront:TagResource", resources: [i.Resource ?? ""] }),

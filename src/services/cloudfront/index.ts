@@ -57,6 +57,8 @@ import * as realtimeLogs from "./realtimeLogs.js";
 import * as continuousDeployment from "./continuousDeployment.js";
 import * as vpcOrigins from "./vpcOrigins.js";
 import * as streamingDistributions from "./streamingDistributions.js";
+import * as resourcePolicies from "./resourcePolicies.js";
+import * as dnsVerification from "./dnsVerification.js";
 
 /** Invalidations of a distribution and of a tenant share one module; each target names its own not-found. */
 const invalidations = invalidationHandlers(
@@ -165,6 +167,8 @@ export const cloudfront: ServiceDefinition = {
     ...handlersOf(continuousDeployment),
     ...handlersOf(vpcOrigins),
     ...handlersOf(streamingDistributions),
+    ...handlersOf(resourcePolicies),
+    ...handlersOf(dnsVerification),
   },
   authorization,
   resources: () => import("./consoleResources.js").then((m) => m.resources),

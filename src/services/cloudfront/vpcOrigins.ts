@@ -25,6 +25,7 @@ import { distributionIdsUsing } from "./distributions.js";
 import { arnOf, resourceUrl } from "./ids.js";
 import { fullList, key, listPage, maxItemsOf, missingBody, oneOf } from "./model.js";
 import { refuseInUse, users, usersPage } from "./references.js";
+import { dropResourcePolicy } from "./resourcePolicies.js";
 import { dropTags, initTags, taggable, validTags } from "./tagging.js";
 import { checkIfMatch, type Deployable, deployStatus, isDeployed, nextDeployment } from "./versioning.js";
 
@@ -160,6 +161,7 @@ export const DeleteVpcOrigin: Handler<DeleteVpcOriginRequest, DeleteVpcOriginRes
     await tx.delete(TABLE, key(ctx.account, r.Id));
     await tx.delete(NAMES, key(ctx.account, r.Config.Name!));
     await dropTags(tx, ctx.account, TYPE, r.Id);
+    await dropResourcePolicy(tx, ctx.account, TYPE, r.Id);
     return { VpcOrigin: of(ctx, r, "Deleting"), ETag: r.ETag };
   });
 
