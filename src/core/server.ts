@@ -44,6 +44,16 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/**
+ * How many Authorization headers a request carries, counted in its raw headers: Node keeps
+ * only the first in `req.headers`, and `req.headersDistinct` would copy every header to count one.
+ */
+function authorizationHeaders(raw: string[]): number {
+  let n = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 13 && raw[i].toLowerCase() === "authorization") n++;
+  return n;
+}
+
 /** What one API call answered, for the log line and the request log. */
 export interface Dispatched {
   service: string;
@@ -168,7 +178,7 @@ export class Nubis {
       );
     }
     // Node keeps the first of several Authorization headers: which one signed is ambiguous.
-    const signatures = req.headersDistinct.authorization?.length ?? 0;
+    const signatures = authorizationHeaders(req.rawHeaders);
     const response =
       signatures > 1 && this.config.auth !== "none"
         ? await this.refuse(request, authError(serviceOf(request, this.services, credentialScopeOf(request))?.protocol ?? "awsQuery", "incomplete", "Only one Authorization header is allowed"))

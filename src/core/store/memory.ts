@@ -34,6 +34,75 @@ class Table {
 
 type Undo = { table: string; key: string; had: boolean; value: unknown };
 
+/** One transaction's view of the tables: writes apply in place, each remembered in an undo log. */
+class MemoryTransaction implements Transaction {
+  private readonly undo: Undo[] = [];
+
+  constructor(private readonly tables: Map<string, Table>) {}
+
+  private table(name: string): Table {
+    let t = this.tables.get(name);
+    if (!t) this.tables.set(name, (t = new Table()));
+    return t;
+  }
+
+  private remember(table: string, key: string) {
+    const t = this.tables.get(table);
+    this.undo.push({ table, key, had: !!t?.rows.has(key), value: t?.rows.get(key) });
+  }
+
+  async get<V>(table: string, key: string): Promise<V | undefined> {
+    return this.tables.get(table)?.rows.get(key) as V | undefined;
+  }
+
+  async put(table: string, key: string, value: unknown): Promise<void> {
+    this.remember(table, key);
+    this.table(table).set(key, value);
+  }
+
+  async delete(table: string, key: string): Promise<boolean> {
+    this.remember(table, key);
+    return this.tables.get(table)?.remove(key) ?? false;
+  }
+
+  async scan<V>(table: string, { prefix, after, limit }: ScanOptions): Promise<Array<[string, V]>> {
+    const t = this.tables.get(table);
+    const out: Array<[string, V]> = [];
+    if (!t) return out;
+    let i = after !== undefined && after >= prefix ? t.lowerBound(after) : t.lowerBound(prefix);
+    if (after !== undefined && t.keys[i] === after) i++;
+    for (; i < t.keys.length && out.length < limit; i++) {
+      const key = t.keys[i];
+      if (!key.startsWith(prefix)) break;
+      out.push([key, t.rows.get(key) as V]);
+    }
+    return out;
+  }
+
+  async count(table: string, prefix: string): Promise<number> {
+    const t = this.tables.get(table);
+    if (!t) return 0;
+    const start = t.lowerBound(prefix);
+    let lo = start;
+    let hi = t.keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (t.keys[mid].startsWith(prefix)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - start;
+  }
+
+  /** Restores every write, newest first. */
+  rollback() {
+    for (let i = this.undo.length - 1; i >= 0; i--) {
+      const { table, key, had, value } = this.undo[i];
+      if (had) this.table(table).set(key, value);
+      else this.tables.get(table)?.remove(key);
+    }
+  }
+}
+
 /**
  * The default store. Transactions run one at a time (a promise-chain lock), which makes them
  * serializable even though handlers await between reads and writes; writes apply in place and
@@ -62,56 +131,11 @@ export class MemoryStore implements Store {
   }
 
   private async runExclusive<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    const undo: Undo[] = [];
-    const remember = (table: string, key: string) => {
-      const t = this.tables.get(table);
-      undo.push({ table, key, had: !!t?.rows.has(key), value: t?.rows.get(key) });
-    };
-    const tx: Transaction = {
-      get: async <V>(table: string, key: string) => this.tables.get(table)?.rows.get(key) as V | undefined,
-      put: async (table, key, value) => {
-        remember(table, key);
-        this.table(table).set(key, value);
-      },
-      delete: async (table, key) => {
-        remember(table, key);
-        return this.tables.get(table)?.remove(key) ?? false;
-      },
-      scan: async <V>(table: string, { prefix, after, limit }: ScanOptions) => {
-        const t = this.tables.get(table);
-        const out: Array<[string, V]> = [];
-        if (!t) return out;
-        let i = after !== undefined && after >= prefix ? t.lowerBound(after) : t.lowerBound(prefix);
-        if (after !== undefined && t.keys[i] === after) i++;
-        for (; i < t.keys.length && out.length < limit; i++) {
-          const key = t.keys[i];
-          if (!key.startsWith(prefix)) break;
-          out.push([key, t.rows.get(key) as V]);
-        }
-        return out;
-      },
-      count: async (table, prefix) => {
-        const t = this.tables.get(table);
-        if (!t) return 0;
-        const start = t.lowerBound(prefix);
-        let lo = start;
-        let hi = t.keys.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (t.keys[mid].startsWith(prefix)) lo = mid + 1;
-          else hi = mid;
-        }
-        return lo - start;
-      },
-    };
+    const tx = new MemoryTransaction(this.tables);
     try {
       return await work(tx);
     } catch (error) {
-      for (let i = undo.length - 1; i >= 0; i--) {
-        const { table, key, had, value } = undo[i];
-        if (had) this.table(table).set(key, value);
-        else this.tables.get(table)?.remove(key);
-      }
+      tx.rollback();
       throw error;
     }
   }
