@@ -68,6 +68,7 @@ import { GetContextKeysForCustomPolicy, GetContextKeysForPrincipalPolicy } from 
 import { ListPoliciesGrantingServiceAccess } from "./serviceAccess.js";
 import { CreatePolicyVersion, DeletePolicyVersion, GetPolicyVersion, ListPolicyVersions, SetDefaultPolicyVersion } from "./policyVersions.js";
 import { CreateServiceLinkedRole, DeleteServiceLinkedRole, GetServiceLinkedRoleDeletionStatus } from "./serviceLinkedRoles.js";
+import { tables } from "./tables.js";
 import {
   AddRoleToInstanceProfile,
   CreateInstanceProfile,
@@ -135,6 +136,7 @@ export const iam: ServiceDefinition = {
   // IAM allows 15 minutes of clock skew like STS (SPEC §8: observed on STS, assumed for IAM).
   signatureWindowMinutes: 15,
   identity,
+  tables,
   authorization: { ...authorization, ...credentialAuthorization },
   resources: () => import("./consoleResources.js").then((m) => m.resources),
   handlers: {

@@ -1,4 +1,5 @@
 import type { ServiceDefinition } from "../../core/service.js";
+import { tables } from "./tables.js";
 
 /** QuickSight as the core routes it; its operations load on the first call (./operations.ts). */
 export const quicksight: ServiceDefinition = {
@@ -16,6 +17,8 @@ export const quicksight: ServiceDefinition = {
   loadSchemas: () => import("@aws-sdk/client-quicksight"),
   load: () => import("./operations.js"),
   handlers: {},
+  // What a snapshot row of each table must look like (./tables.ts).
+  tables,
   quotas: { NamespacesPerAccount: 100, GroupsPerNamespace: 10000 },
   resources: () => import("./consoleResources.js").then((m) => m.resources),
 };

@@ -1,4 +1,5 @@
 import type { ServiceDefinition } from "../../core/service.js";
+import { tables } from "./tables.js";
 
 /** STS as the core routes it; its operations load on the first call (./operations.ts). */
 export const sts: ServiceDefinition = {
@@ -21,4 +22,6 @@ export const sts: ServiceDefinition = {
   // Web identity and SAML callers have no AWS credentials yet (iam-sts §13.3).
   unsignedOperations: ["AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"],
   handlers: {},
+  // What a snapshot row of each table must look like (./tables.ts).
+  tables,
 };
