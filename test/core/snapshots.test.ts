@@ -36,11 +36,11 @@ const bad: Array<[string, Record<string, unknown>, RegExp]> = [
   ["a null row value (then ListUsers would fail)", { "iam.users": [["000000000000/x", null]] }, /table "iam\.users", row 1 \(key "000000000000\/x"\): the value is null/],
   ["a table of a service nubis does not serve", { "s3.buckets": [["000000000000/b", {}]] }, /table "s3\.buckets": unknown service "s3"/],
   ["an invalid table name", { "iam users": [] }, /invalid table name "iam users"/],
-  ["a row that is not a pair", { "iam.users": [["000000000000/a", {}], ["000000000000/b"]] }, /table "iam\.users", row 2: not a \[key, value\] pair/],
+  ["a row that is not a pair", { "iam.users": [["000000000000/a", { UserName: "a", UserId: "AIDAAAAAAAAAAAAAAAAAA", Path: "/", CreateDate: "2026-01-01T00:00:00Z" }], ["000000000000/b"]] }, /table "iam\.users", row 2: not a \[key, value\] pair/],
   ["a key that is not a string", { "iam.users": [[7, {}]] }, /table "iam\.users", row 1: not a \[key, value\] pair/],
   ["an empty key", { "iam.users": [["", {}]] }, /row 1 \(key ""\): a key must be a non-empty string/],
   ["a key with NUL", { "iam.users": [["000000000000/a\u0000b", {}]] }, /row 1 \(key "000000000000\/a\\u0000b"\): a key must be a non-empty string without NUL/],
-  ["a key twice", { "iam.groups": [["000000000000/g", {}], ["000000000000/g", {}]] }, /table "iam\.groups", row 2 \(key "000000000000\/g"\): the key appears twice/],
+  ["a key twice", { "iam.groups": [["000000000000/g", { GroupName: "g", GroupId: "AGPAAAAAAAAAAAAAAAAAA", Path: "/", CreateDate: "2026-01-01T00:00:00Z" }], ["000000000000/g", {}]] }, /table "iam\.groups", row 2 \(key "000000000000\/g"\): the key appears twice/],
   ["rows that are not a list", { "iam.groups": {} }, /table "iam\.groups" must be a list of \[key, value\] rows/],
 ];
 
