@@ -72,7 +72,7 @@ describe("AWS managed policies", () => {
     assert.equal(new Set(all).size, all.length, "no policy listed twice");
     const attached = (await iam().send(new ListPoliciesCommand({ Scope: "AWS", OnlyAttached: true }))).Policies!;
     assert.deepEqual(attached.map((p) => [p.PolicyName, p.AttachmentCount]), [["AdministratorAccess", 1]]);
-    await expectError(iam().send(new ListPoliciesCommand({ Marker: "aws:99" })), "InvalidInput", 400);
+    await expectError(iam().send(new ListPoliciesCommand({ Marker: "aws:99" })), "ValidationError", 400, "Invalid Marker.");
   });
 
   it("carries the most attached policies with AWS's ids, paths and default versions, each document readable and valid", async () => {

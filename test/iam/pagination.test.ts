@@ -178,11 +178,11 @@ describe("pagination with Marker / MaxItems / IsTruncated", () => {
     });
   });
 
-  it("answers InvalidInput (400) for a Marker another listing issued, and ValidationError for MaxItems 0 or 1001", async () => {
+  it("answers ValidationError (400) for a Marker another listing issued (iam-sts §12, as ListVirtualMFADevices answers), and for MaxItems 0 or 1001", async () => {
     const users = await iam().send(new ListUsersCommand({ MaxItems: 1 }));
     assert.equal(users.IsTruncated, true);
-    await expectError(iam().send(new ListGroupsCommand({ Marker: users.Marker })), "InvalidInput", 400);
-    await expectError(iam().send(new ListGroupsCommand({ Marker: "not-a-marker" })), "InvalidInput", 400);
+    await expectError(iam().send(new ListGroupsCommand({ Marker: users.Marker })), "ValidationError", 400, "Invalid Marker.");
+    await expectError(iam().send(new ListGroupsCommand({ Marker: "not-a-marker" })), "ValidationError", 400, "Invalid Marker.");
     const listings: [string, Promise<unknown>, Promise<unknown>][] = [
       ["ListUsers", iam().send(new ListUsersCommand({ MaxItems: 0 })), iam().send(new ListUsersCommand({ MaxItems: 1001 }))],
       ["ListGroupsForUser", iam().send(new ListGroupsForUserCommand({ UserName: "joiner", MaxItems: 0 })), iam().send(new ListGroupsForUserCommand({ UserName: "joiner", MaxItems: 1001 }))],

@@ -88,7 +88,7 @@ function tagRules(kind: () => Kind) {
       const second = await kind().list(id, first.Marker, 10);
       assert.deepEqual(second.Tags, tags.slice(2));
       assert.equal(second.IsTruncated, false);
-      await expectError(kind().list(id, "bogus"), "InvalidInput", 400, "Invalid Marker.");
+      await expectError(kind().list(id, "bogus"), "ValidationError", 400, "Invalid Marker.");
     });
 
     it("refuses more than 50 in all (LimitExceeded 409) and changes nothing", async () => {

@@ -9,7 +9,7 @@ import type {
   UpdateAccessKeyRequest,
 } from "@aws-sdk/client-iam";
 import { AwsError } from "../../core/errors.js";
-import { paginate } from "../../core/pagination.js";
+import { paginate } from "./pages.js";
 import type { Handler, Principal, RequestContext } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import { accessKeyId, secretAccessKey } from "./ids.js";

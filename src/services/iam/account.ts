@@ -14,6 +14,7 @@ import type { Handler, RequestContext } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import { limitExceeded, type PolicyRecord, T } from "./model.js";
 import * as check from "./validation.js";
+import { invalidMarker } from "./pages.js";
 
 /** Account aliases (one per account, unique across accounts) and GetAccountSummary. */
 
@@ -64,9 +65,11 @@ export const ListAccountAliases: Handler<ListAccountAliasesRequest, ListAccountA
   check.maxItems(v, input.MaxItems);
   check.marker(v, input.Marker);
   v.check();
+  // At most one alias: the list is never truncated, so no Marker is one IAM issued.
+  if (input.Marker !== undefined) throw invalidMarker();
   return ctx.transaction(async (tx) => {
     const alias = await readAlias(tx, ctx.account);
-    return { AccountAliases: alias === undefined || input.Marker !== undefined ? [] : [alias], IsTruncated: false };
+    return { AccountAliases: alias === undefined ? [] : [alias], IsTruncated: false };
   });
 };
 

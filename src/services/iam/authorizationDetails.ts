@@ -10,6 +10,7 @@ import { policyVersions } from "./policies.js";
 import { rfc3986 } from "./policyDocument.js";
 import { roleArn, type RoleRecord } from "./roles.js";
 import * as check from "./validation.js";
+import { invalidMarker } from "./pages.js";
 
 /**
  * GetAccountAuthorizationDetails: every user, group, role and managed policy with what grants
@@ -126,7 +127,7 @@ function readMarker(text: string): [number, string] {
   } catch {
     // falls through
   }
-  throw new AwsError("ValidationError", "Invalid Marker.");
+  throw invalidMarker();
 }
 
 export const GetAccountAuthorizationDetails: Handler<GetAccountAuthorizationDetailsRequest, GetAccountAuthorizationDetailsResponse> = async (input, ctx) => {

@@ -1,5 +1,5 @@
 import { AwsError } from "../../core/errors.js";
-import { paginate } from "../../core/pagination.js";
+import { paginate } from "./pages.js";
 import type { RequestContext } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import { childKey, listPage, requireUser, T, type UserRecord } from "./model.js";

@@ -13,7 +13,7 @@ import type {
   RemoveRoleFromInstanceProfileRequest,
 } from "@aws-sdk/client-iam";
 import { AwsError } from "../../core/errors.js";
-import { paginate } from "../../core/pagination.js";
+import { paginate } from "./pages.js";
 import type { Handler } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import type { Validator } from "../../core/validation.js";

@@ -5,7 +5,7 @@ import type {
   RemoveUserFromGroupRequest,
 } from "@aws-sdk/client-iam";
 import { AwsError } from "../../core/errors.js";
-import { paginate } from "../../core/pagination.js";
+import { paginate } from "./pages.js";
 import type { Handler } from "../../core/service.js";
 import {
   childKey,

@@ -15,7 +15,7 @@ import type {
 } from "@aws-sdk/client-iam";
 import { AwsError } from "../../core/errors.js";
 import { BASE32 } from "../../core/ids.js";
-import { paginate } from "../../core/pagination.js";
+import { paginate } from "./pages.js";
 import type { Handler } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import { KINDS, page, subject } from "./credentials.js";
@@ -302,8 +302,7 @@ export const ListVirtualMFADevices: Handler<ListVirtualMFADevicesRequest, ListVi
       marker: input.Marker,
       maxItems: input.MaxItems ?? 100,
       filter: status === "Any" ? undefined : (d) => (d.UserId !== undefined) === (status === "Assigned"),
-      invalidMarker: () => new AwsError("ValidationError", "Invalid Marker."),
-    });
+          });
     const items = [];
     for (const d of p.items) {
       const user = d.UserName ? await tx.get<UserRecord>(T.users, `${ctx.account}/${d.UserName.toLowerCase()}`) : undefined;

@@ -8,7 +8,7 @@ import type {
   ListPoliciesResponse,
 } from "@aws-sdk/client-iam";
 import { AwsError } from "../../core/errors.js";
-import { paginate } from "../../core/pagination.js";
+import { invalidMarker, paginate } from "./pages.js";
 import type { Handler } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import { awsManagedPolicies, awsManagedPolicy } from "./awsManagedPolicies.js";
@@ -157,7 +157,7 @@ export const ListPolicies: Handler<ListPoliciesRequest, ListPoliciesResponse> = 
     }
     const awsMarker = /^aws:(\d+)$/.exec(input.Marker ?? "");
     const start = awsMarker ? Number(awsMarker[1]) : input.Marker ? aws.length : 0;
-    if (awsMarker && start > aws.length) throw new AwsError("InvalidInput", "Invalid Marker.");
+    if (awsMarker && start > aws.length) throw invalidMarker();
     const items = aws.slice(start, start + maxItems);
     const local = input.Scope !== "AWS";
     if (items.length === maxItems) {

@@ -1,6 +1,6 @@
 import type { ListEntitiesForPolicyRequest, ListEntitiesForPolicyResponse } from "@aws-sdk/client-iam";
 import { AwsError } from "../../core/errors.js";
-import { paginate } from "../../core/pagination.js";
+import { paginate } from "./pages.js";
 import type { Handler } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import { type PolicyRecord, T } from "./model.js";

@@ -15,6 +15,7 @@ import { isoSeconds, limitExceeded, nameKey, type PolicyRecord, type PolicyVersi
 import { policyVersions, requireOwnPolicy, requirePolicy } from "./policies.js";
 import { parseIdentityPolicy, rfc3986 } from "./policyDocument.js";
 import * as check from "./validation.js";
+import { invalidMarker } from "./pages.js";
 
 /**
  * Versions of a customer managed policy (spec iam-sts §5.2): at most 5, ids `vN` never reused,
@@ -97,7 +98,7 @@ export const ListPolicyVersions: Handler<ListPolicyVersionsRequest, ListPolicyVe
     if (input.Marker !== undefined) {
       const m = /^versions:(\d+)$/.exec(Buffer.from(input.Marker, "base64url").toString("utf8"));
       start = m ? Number(m[1]) : -1;
-      if (start < 0 || start > versions.length) throw new AwsError("InvalidInput", "Invalid Marker.");
+      if (start < 0 || start > versions.length) throw invalidMarker();
     }
     const end = start + (input.MaxItems ?? 100);
     const truncated = end < versions.length;

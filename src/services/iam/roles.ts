@@ -16,7 +16,7 @@ import type {
 } from "@aws-sdk/client-iam";
 import type { PolicyStatement } from "../../core/auth/policy.js";
 import { AwsError } from "../../core/errors.js";
-import { paginate } from "../../core/pagination.js";
+import { paginate } from "./pages.js";
 import type { Handler } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import type { Validator } from "../../core/validation.js";

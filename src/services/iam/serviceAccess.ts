@@ -13,6 +13,7 @@ import { findPolicy } from "./policies.js";
 import { readStoredPolicy } from "./policyDocument.js";
 import { requireRole } from "./roles.js";
 import * as check from "./validation.js";
+import { invalidMarker } from "./pages.js";
 
 /**
  * ListPoliciesGrantingServiceAccess: which of an identity's permissions policies (for a user,
@@ -93,7 +94,7 @@ export const ListPoliciesGrantingServiceAccess: Handler<ListPoliciesGrantingServ
   check.marker(v, input.Marker);
   v.check();
   // Every answer fits in one page (at most 200 namespaces); a marker this call never issues is refused.
-  if (input.Marker !== undefined) throw new AwsError("InvalidInput", "Invalid Marker.");
+  if (input.Marker !== undefined) throw invalidMarker();
   return ctx.transaction(async (tx) => {
     const found = await candidates(tx, ctx.account, input.Arn!);
     const entries: ListPoliciesGrantingServiceAccessEntry[] = input.ServiceNamespaces!.map((ns) => ({

@@ -12,7 +12,7 @@ import type {
   UpdateServiceSpecificCredentialRequest,
 } from "@aws-sdk/client-iam";
 import { AwsError } from "../../core/errors.js";
-import { paginate } from "../../core/pagination.js";
+import { paginate } from "./pages.js";
 import type { Handler } from "../../core/service.js";
 import * as cred from "./credentials.js";
 import { uniqueId } from "./ids.js";

@@ -3,6 +3,7 @@ import type { Handler } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import type { Validator } from "../../core/validation.js";
 import * as check from "./validation.js";
+import { invalidMarker } from "./pages.js";
 
 /**
  * Tags of every taggable IAM entity (users, roles, policies, instance profiles, MFA devices,
@@ -86,7 +87,7 @@ export function tagsPage(tags: Tag[] | undefined, marker: string | undefined, ma
   if (marker !== undefined) {
     const m = /^tags:(\d+)$/.exec(Buffer.from(marker, "base64url").toString("utf8"));
     start = m ? Number(m[1]) : -1;
-    if (start < 0 || start > sorted.length) throw new AwsError("InvalidInput", "Invalid Marker.");
+    if (start < 0 || start > sorted.length) throw invalidMarker();
   }
   const end = start + maxItems;
   const truncated = end < sorted.length;

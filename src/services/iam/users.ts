@@ -11,7 +11,7 @@ import type {
   UpdateUserRequest,
 } from "@aws-sdk/client-iam";
 import { AwsError } from "../../core/errors.js";
-import { paginate } from "../../core/pagination.js";
+import { paginate } from "./pages.js";
 import type { Handler } from "../../core/service.js";
 import { uniqueId } from "./ids.js";
 import { childKey, limitExceeded, listPage, type Membership, nameKey, requireUser, T, type UserRecord, userOutput, isoSeconds } from "./model.js";
