@@ -11,6 +11,7 @@ import {
   CreateContinuousDeploymentPolicyCommand,
   CreateDistributionCommand,
   DeleteContinuousDeploymentPolicyCommand,
+  DeleteDistributionCommand,
   GetContinuousDeploymentPolicyCommand,
   GetContinuousDeploymentPolicyConfigCommand,
   GetDistributionCommand,
@@ -20,7 +21,7 @@ import {
   UpdateDistributionWithStagingConfigCommand,
 } from "@aws-sdk/client-cloudfront";
 import { boto3, boto3Missing, useServer } from "../harness.js";
-import { cloudFront, DISTRIBUTION_DOMAIN, distributionConfig, ETAG, refusal, reset, storeState, unique, UUID } from "./fixtures.js";
+import { cloudFront, DISTRIBUTION_DOMAIN, distributionConfig, ETAG, refusal, reset, storeState, unique, until, UUID } from "./fixtures.js";
 
 const server = useServer();
 const client = () => cloudFront(server().endpoint);
@@ -143,6 +144,22 @@ describe("continuous deployment policies", () => {
       "ContinuousDeploymentPolicyInUse",
       409,
     );
+  });
+});
+
+describe("staging distributions in a policy", () => {
+  it("cannot be deleted until the policy is", async () => {
+    const c = client();
+    const primary = await c.send(new CreateDistributionCommand({ DistributionConfig: distributionConfig({ Enabled: false }) }));
+    const staging = await c.send(
+      new CopyDistributionCommand({ PrimaryDistributionId: primary.Distribution!.Id, Staging: true, Enabled: false, CallerReference: unique("copy") }),
+    );
+    const s = staging.Distribution!;
+    const cdp = await c.send(new CreateContinuousDeploymentPolicyCommand({ ContinuousDeploymentPolicyConfig: policy(s.DomainName!) }));
+    const ready = await until(() => c.send(new GetDistributionCommand({ Id: s.Id })), (x) => x.Distribution!.Status === "Deployed");
+    await refused(() => c.send(new DeleteDistributionCommand({ Id: s.Id, IfMatch: ready.ETag })), "ResourceInUse", 409);
+    await c.send(new DeleteContinuousDeploymentPolicyCommand({ Id: cdp.ContinuousDeploymentPolicy!.Id, IfMatch: cdp.ETag }));
+    await c.send(new DeleteDistributionCommand({ Id: s.Id, IfMatch: ready.ETag }));
   });
 });
 

@@ -240,3 +240,13 @@ export const UpdateDistributionWithStagingConfig: Handler<UpdateDistributionWith
   const out = await GetDistribution({ Id: updated.Id }, ctx);
   return { Distribution: { ...out.Distribution!, Status: "InProgress" }, ETag: updated.ETag };
 };
+
+/** A staging distribution that a policy names cannot be deleted until the policy is (DeleteDistribution). */
+export async function refuseStagingInPolicy(tx: Transaction, account: string, d: DistributionRecord): Promise<void> {
+  if (!d.Config.Staging) return;
+  for (const [, p] of await tx.scan<PolicyRecord>(TABLE, { prefix: `${account}/`, limit: 10000 })) {
+    if ((p.Config.StagingDistributionDnsNames.Items ?? []).includes(d.DomainName)) {
+      throw new AwsError("ResourceInUse", `The staging distribution is used by the continuous deployment policy ${p.Id}: delete the policy first.`, 409);
+    }
+  }
+}
