@@ -14,7 +14,7 @@ import {
   ListPoliciesCommand,
 } from "@aws-sdk/client-iam";
 import { parseIdentityPolicy } from "../../src/services/iam/policyDocument.js";
-import { useServer } from "../harness.js";
+import { boto3, boto3Missing, useServer } from "../harness.js";
 import { ACCOUNT, expectError, iamClient, unique } from "./helpers.js";
 
 const server = useServer({ auth: "iam" });
@@ -100,5 +100,37 @@ describe("large AWS managed policies", () => {
       `User: arn:aws:iam::${ACCOUNT}:user/${name} is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::${ACCOUNT}:user/${denied} because no identity-based policy allows the iam:CreateUser action`,
     );
     await expectError(root.send(new GetUserCommand({ UserName: denied })), "NoSuchEntity", 404);
+  });
+});
+
+describe("ReadOnlyAccess as Terraform reads and attaches it, through boto3", { skip: boto3Missing }, () => {
+  it("data aws_iam_policy reads it, aws_iam_role_policy_attachment attaches and destroys", async () => {
+    const out = await boto3(
+      server().endpoint,
+      `
+import json, os, boto3
+iam = boto3.client("iam", endpoint_url=os.environ["ENDPOINT"], region_name="us-east-1")
+arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+# data "aws_iam_policy": GetPolicy, then the default version's document
+policy = iam.get_policy(PolicyArn=arn)["Policy"]
+document = iam.get_policy_version(PolicyArn=arn, VersionId=policy["DefaultVersionId"])["PolicyVersion"]["Document"]
+iam.create_role(RoleName="tf-readonly", AssumeRolePolicyDocument=json.dumps(trust))
+iam.attach_role_policy(RoleName="tf-readonly", PolicyArn=arn)
+attached = iam.list_attached_role_policies(RoleName="tf-readonly")["AttachedPolicies"]
+count = iam.get_policy(PolicyArn=arn)["Policy"]["AttachmentCount"]
+iam.detach_role_policy(RoleName="tf-readonly", PolicyArn=arn)
+iam.delete_role(RoleName="tf-readonly")
+print(json.dumps({"id": policy["PolicyId"], "version": policy["DefaultVersionId"], "sids": [s["Sid"] for s in document["Statement"]],
+  "actions": sum(len(s["Action"]) if isinstance(s["Action"], list) else 1 for s in document["Statement"]),
+  "attached": attached, "count": count, "after": iam.get_policy(PolicyArn=arn)["Policy"]["AttachmentCount"]}))
+`,
+    );
+    assert.equal(out.id, "ANPAILL3HVNFSB6DCOWYQ");
+    assert.equal(out.version, "v182");
+    assert.deepEqual(out.sids, ["ReadOnlyActionsGroup1", "ReadOnlyActionsGroup2", "S3ExpressReadOnlySessionObjectAccess"]);
+    assert.ok(out.actions > 2000);
+    assert.deepEqual(out.attached, [{ PolicyName: "ReadOnlyAccess", PolicyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }]);
+    assert.equal(out.after, out.count - 1, "the detach lowers this account's count (another test attaches it too)");
   });
 });
