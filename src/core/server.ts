@@ -258,7 +258,7 @@ export class Nubis {
       const input = protocol.decodeInput(request, service, schema);
       if (def.handlers[operation]) {
         const problems = new Validator(def.validationErrorCode);
-        checkDecoded(schema.input, input, "", !!def.fractionalNumbers, problems);
+        checkDecoded(schema.input, input, "", def.fractionalNumbers ?? false, problems);
         problems.check();
       }
       const handler = def.handlers[operation];

@@ -147,8 +147,11 @@ export interface ServiceDefinition {
   hostPrefixes: string[];
   /** REST protocols: path prefixes that identify the service without a signature. */
   pathPrefixes?: string[];
-  /** The model has doubles (QuickSight): numbers may hold fractions. Elsewhere every number is an integer. */
-  fractionalNumbers?: boolean;
+  /**
+   * Where the model has doubles: every number (QuickSight), or the members of these names
+   * (CloudFront's `Weight`). Elsewhere every number is an integer.
+   */
+  fractionalNumbers?: boolean | string[];
   /** Code of the error for a missing required member or a wrong type. */
   validationErrorCode: string;
   /** Code of the error for an unexpected failure. */

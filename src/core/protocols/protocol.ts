@@ -64,20 +64,22 @@ export function requiredCount(ns: NormalizedSchema): number {
 /**
  * What every protocol's decoder leaves to one check: numbers where the model has integers are
  * whole and within 2^53 (the SDK's schemas do not tell an integer from a double, so a service
- * whose model has doubles says so with `fractionalNumbers`), and lists hold no null item.
- * Recorded in `problems` with the member's path, as AWS reports constraint violations.
+ * says which members are doubles with `fractionalNumbers`: all, or by member name), and lists
+ * hold no null item. Recorded in `problems` with the member's path, as AWS reports violations.
  */
 export function checkDecoded(
   ref: SchemaRef | NormalizedSchema,
   value: unknown,
   path: string,
-  fractional: boolean,
+  fractional: boolean | readonly string[],
   problems: { fail(value: unknown, member: string, constraint: string): unknown },
+  member = "",
 ): void {
   if (value === null || value === undefined || value instanceof Date || value instanceof Uint8Array) return;
   const ns = ref instanceof NormalizedSchema ? ref : NormalizedSchema.of(ref as never);
   if (typeof value === "number") {
-    if (ns.isNumericSchema() && !fractional && !Number.isSafeInteger(value)) problems.fail(value, path, "Member must be an integer");
+    const whole = fractional === true || (Array.isArray(fractional) && fractional.includes(member)) || Number.isSafeInteger(value);
+    if (ns.isNumericSchema() && !whole) problems.fail(value, path, "Member must be an integer");
     return;
   }
   if (typeof value !== "object" || ns.isDocumentSchema()) return;
@@ -86,14 +88,14 @@ export function checkDecoded(
     value.forEach((v, n) => {
       const p = `${path}.${n + 1}.member`;
       if (v === null || v === undefined) problems.fail(v, p, "Member must not be null");
-      else checkDecoded(item, v, p, fractional, problems);
+      else checkDecoded(item, v, p, fractional, problems, member);
     });
   } else if (ns.isMapSchema()) {
-    for (const [k, v] of Object.entries(value)) checkDecoded(ns.getValueSchema(), v, `${path}.${k}`, fractional, problems);
+    for (const [k, v] of Object.entries(value)) checkDecoded(ns.getValueSchema(), v, `${path}.${k}`, fractional, problems, member);
   } else if (ns.isStructSchema()) {
-    for (const [name, member] of ns.structIterator()) {
+    for (const [name, m] of ns.structIterator()) {
       const v = (value as Record<string, unknown>)[name];
-      if (v !== undefined) checkDecoded(member, v, path ? `${path}.${name}` : name, fractional, problems);
+      if (v !== undefined) checkDecoded(m, v, path ? `${path}.${name}` : name, fractional, problems, name);
     }
   }
 }

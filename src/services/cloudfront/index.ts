@@ -80,8 +80,8 @@ export const cloudfront: ServiceDefinition = {
   hostPrefixes: ["cloudfront"],
   pathPrefixes: ["/2020-05-31/"],
   validationErrorCode: "InvalidArgument",
-  // A continuous deployment policy's SingleWeightConfig.Weight is a float (0 to 0.15).
-  fractionalNumbers: true,
+  // A continuous deployment policy's SingleWeightConfig.Weight is a float (0 to 0.15); every other number is an integer.
+  fractionalNumbers: ["Weight"],
   internalErrorCode: "InternalError",
   loadSchemas: () => import("@aws-sdk/client-cloudfront"),
   // AWS's default quotas (CloudFront developer guide); `--quota cloudfront.<Name>=N`.
