@@ -1,7 +1,7 @@
 import type { ServiceDefinition } from "../core/service.js";
 import { cloudfront } from "./cloudfront/index.js";
 import { iam } from "./iam/index.js";
-import { kms } from "./kms/index.js";
+import { kms } from "./kms/definition.js";
 import { quicksight } from "./quicksight/definition.js";
 import { sts } from "./sts/definition.js";
 
