@@ -24,6 +24,7 @@ import { boto3, boto3Missing, useServer } from "../harness.js";
 import { cloudFront, DISTRIBUTION_DOMAIN, distributionConfig, ETAG, refusal, reset, storeState, unique, until, UUID } from "./fixtures.js";
 
 const server = useServer();
+const small = useServer({ quotas: { "cloudfront.StagingDistributionsPerAccount": 1, "cloudfront.ContinuousDeploymentPoliciesPerAccount": 1 } });
 const client = () => cloudFront(server().endpoint);
 beforeEach(() => reset(server().endpoint));
 const refused = refusal(() => storeState(server().store as never));
@@ -143,6 +144,26 @@ describe("continuous deployment policies", () => {
         ),
       "ContinuousDeploymentPolicyInUse",
       409,
+    );
+  });
+});
+
+describe("quotas", () => {
+  it("staging distributions and policies per account", async () => {
+    const c = cloudFront(small().endpoint);
+    await reset(small().endpoint);
+    const state = refusal(() => storeState(small().store as never));
+    const { primary, staging } = await primaryAndStaging(c);
+    await state(
+      () => c.send(new CopyDistributionCommand({ PrimaryDistributionId: primary.Distribution!.Id, Staging: true, CallerReference: unique("copy") })),
+      "TooManyDistributions",
+      400,
+    );
+    await c.send(new CreateContinuousDeploymentPolicyCommand({ ContinuousDeploymentPolicyConfig: policy(staging.Distribution!.DomainName!) }));
+    await state(
+      () => c.send(new CreateContinuousDeploymentPolicyCommand({ ContinuousDeploymentPolicyConfig: policy(staging.Distribution!.DomainName!) })),
+      "TooManyContinuousDeploymentPolicies",
+      400,
     );
   });
 });

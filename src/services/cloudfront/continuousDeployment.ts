@@ -37,7 +37,6 @@ import { checkIfMatch, nextVersion, type Versioned } from "./versioning.js";
  */
 const TABLE = "cloudfront.continuousDeploymentPolicies"; // acct/id -> PolicyRecord
 const DISTRIBUTIONS = "cloudfront.distributions";
-const QUOTA = 20;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
@@ -121,10 +120,10 @@ async function checkStaging(tx: Transaction, account: string, config: Any, self?
 export const CreateContinuousDeploymentPolicy: Handler<CreateContinuousDeploymentPolicyRequest, CreateContinuousDeploymentPolicyResult> = async (input, ctx) => {
   const config = valid(input.ContinuousDeploymentPolicyConfig);
   return ctx.transaction(async (tx) => {
-    await checkStaging(tx, ctx.account, config);
-    if ((await tx.count(TABLE, `${ctx.account}/`)) >= QUOTA) {
+    if ((await tx.count(TABLE, `${ctx.account}/`)) >= ctx.quota("ContinuousDeploymentPoliciesPerAccount")) {
       throw new AwsError("TooManyContinuousDeploymentPolicies", "You have reached the maximum number of continuous deployment policies for this AWS account.", 400);
     }
+    await checkStaging(tx, ctx.account, config);
     const r = nextVersion({ Id: uuid(), LastModifiedTime: ctx.now.toISOString(), Config: config });
     await tx.put(TABLE, key(ctx.account, r.Id), r);
     return { ContinuousDeploymentPolicy: policyOf(r), Location: resourceUrl("continuous-deployment-policy", r.Id), ETag: r.ETag };
@@ -178,6 +177,14 @@ export const ListContinuousDeploymentPolicies: Handler<ListContinuousDeploymentP
  */
 export async function checkDeploymentRules(tx: Transaction, ctx: RequestContext, c: Any, self?: string): Promise<void> {
   if (c.Staging && (c.Aliases?.Quantity ?? 0) > 0) throw invalid("A staging distribution cannot have alternate domain names (Aliases).");
+  if (c.Staging) {
+    const others = (await tx.scan<DistributionRecord>(DISTRIBUTIONS, { prefix: `${ctx.account}/`, limit: 10000 })).filter(
+      ([, d]) => d.Config.Staging && d.Config.CallerReference !== c.CallerReference,
+    );
+    if (others.length >= ctx.quota("StagingDistributionsPerAccount")) {
+      throw new AwsError("TooManyDistributions", "Processing your request would cause you to exceed the maximum number of staging distributions allowed.", 400);
+    }
+  }
   if (!c.ContinuousDeploymentPolicyId) return;
   if (c.Staging) throw invalid("A staging distribution cannot have a continuous deployment policy.");
   if (!(await policyExists(tx, ctx.account, c.ContinuousDeploymentPolicyId))) throw noSuch();

@@ -67,7 +67,7 @@ interface ConfigRecord extends Versioned {
 const configId = () => "C" + randomString(UPPER_ALNUM, 13);
 const profileId = () => "P" + randomString(UPPER_ALNUM, 13);
 
-const QUOTA = { configs: 10, profiles: 10, fieldPatterns: 10, queryArgProfiles: 5, contentTypeProfiles: 10, entities: 10 };
+const QUOTA = { fieldPatterns: 10, queryArgProfiles: 5, contentTypeProfiles: 10, entities: 10 };
 
 const noSuchProfile = () => new AwsError("NoSuchFieldLevelEncryptionProfile", "The specified profile for field-level encryption doesn't exist.", 404);
 const noSuchConfig = () => new AwsError("NoSuchFieldLevelEncryptionConfig", "The specified configuration for field-level encryption doesn't exist.", 404);
@@ -145,7 +145,7 @@ export const CreateFieldLevelEncryptionProfile: Handler<CreateFieldLevelEncrypti
     if (await tx.get(PROFILE_REFS, key(ctx.account, config.CallerReference))) throw profileTaken();
     if (await tx.get(PROFILE_NAMES, key(ctx.account, config.Name))) throw profileTaken();
     await checkKeys(tx, ctx.account, config);
-    if ((await tx.count(PROFILES, `${ctx.account}/`)) >= QUOTA.profiles) {
+    if ((await tx.count(PROFILES, `${ctx.account}/`)) >= ctx.quota("FieldLevelEncryptionProfilesPerAccount")) {
       throw new AwsError("TooManyFieldLevelEncryptionProfiles", "The maximum number of profiles for field-level encryption have been created.", 400);
     }
     const r = nextVersion({ Id: profileId(), LastModifiedTime: ctx.now.toISOString(), Config: config });
@@ -284,7 +284,7 @@ export const CreateFieldLevelEncryptionConfig: Handler<CreateFieldLevelEncryptio
       throw new AwsError("FieldLevelEncryptionConfigAlreadyExists", "The specified configuration for field-level encryption already exists.", 409);
     }
     const refs = await configRefs(tx, ctx.account, config);
-    if ((await tx.count(CONFIGS, `${ctx.account}/`)) >= QUOTA.configs) {
+    if ((await tx.count(CONFIGS, `${ctx.account}/`)) >= ctx.quota("FieldLevelEncryptionConfigsPerAccount")) {
       throw new AwsError("TooManyFieldLevelEncryptionConfigs", "The maximum number of configurations for field-level encryption have been created.", 400);
     }
     const r = nextVersion({ Id: configId(), LastModifiedTime: ctx.now.toISOString(), Config: config, Refs: refs });

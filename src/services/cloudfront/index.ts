@@ -110,6 +110,12 @@ export const cloudfront: ServiceDefinition = {
     FunctionsPerAccount: 100,
     FunctionCodeBytes: 10240,
     KeyValueStoresPerAccount: 50,
+    FieldLevelEncryptionConfigsPerAccount: 10,
+    FieldLevelEncryptionProfilesPerAccount: 10,
+    RealtimeLogConfigsPerAccount: 150,
+    ContinuousDeploymentPoliciesPerAccount: 20,
+    StagingDistributionsPerAccount: 20,
+    VpcOriginsPerAccount: 25,
   },
   handlers: {
     CreatePublicKey,

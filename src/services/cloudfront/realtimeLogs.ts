@@ -31,7 +31,6 @@ import * as check from "./validation.js";
  */
 const TABLE = "cloudfront.realtimeLogConfigs"; // acct/name -> Record
 const TYPE = "realtime-log-config";
-const QUOTA = 150;
 
 interface Record_ {
   Name: string;
@@ -97,7 +96,7 @@ export const CreateRealtimeLogConfig: Handler<CreateRealtimeLogConfigRequest, Cr
     if (await tx.get(TABLE, key(ctx.account, config.Name))) {
       throw new AwsError("RealtimeLogConfigAlreadyExists", "A real-time log configuration with this name already exists.", 409);
     }
-    if ((await tx.count(TABLE, `${ctx.account}/`)) >= QUOTA) {
+    if ((await tx.count(TABLE, `${ctx.account}/`)) >= ctx.quota("RealtimeLogConfigsPerAccount")) {
       throw new AwsError("TooManyRealtimeLogConfigs", "You have reached the maximum number of real-time log configurations for this AWS account.", 400);
     }
     await tx.put(TABLE, key(ctx.account, config.Name), config);

@@ -38,7 +38,6 @@ import { checkIfMatch, type Deployable, deployStatus, isDeployed, nextDeployment
 const TABLE = "cloudfront.vpcOrigins"; //          acct/id -> Record
 const NAMES = "cloudfront.vpcOriginNames"; //      acct/name -> id
 const TYPE = "vpcorigin";
-const QUOTA = 25;
 
 interface Record_ extends Deployable {
   Id: string;
@@ -105,7 +104,7 @@ export const CreateVpcOrigin: Handler<CreateVpcOriginRequest, CreateVpcOriginRes
   const tags = validTags(input.Tags);
   return ctx.transaction(async (tx) => {
     if (await tx.get(NAMES, key(ctx.account, config.Name!))) throw nameTaken();
-    if ((await tx.count(TABLE, `${ctx.account}/`)) >= QUOTA) throw new AwsError("EntityLimitExceeded", "You have reached the maximum number of VPC origins for this AWS account.", 400);
+    if ((await tx.count(TABLE, `${ctx.account}/`)) >= ctx.quota("VpcOriginsPerAccount")) throw new AwsError("EntityLimitExceeded", "You have reached the maximum number of VPC origins for this AWS account.", 400);
     const id = vpcOriginId();
     const now = ctx.now.toISOString();
     const r = nextDeployment({ Id: id, CreatedTime: now, LastModifiedTime: now, Config: config }, ctx);
