@@ -1,6 +1,6 @@
 import type { ServiceDefinition } from "../core/service.js";
 import { cloudfront } from "./cloudfront/index.js";
-import { iam } from "./iam/index.js";
+import { iam } from "./iam/definition.js";
 import { kms } from "./kms/definition.js";
 import { quicksight } from "./quicksight/definition.js";
 import { sts } from "./sts/definition.js";

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as iamSdk from "@aws-sdk/client-iam";
+import { withBehaviour } from "../../src/core/service.js";
 import { iam } from "../../src/services/iam/index.js";
 import { clientConfig, failure, testStore, useServer } from "../harness.js";
 
@@ -14,6 +15,9 @@ const post = (body: string, headers: Record<string, string> = {}) =>
   });
 
 const iamScope = { authorization: "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=00" };
+
+// IAM's handlers load on its first call: load them to see which operations have none.
+await withBehaviour(iam);
 
 describe("awsQuery protocol", () => {
   // Whichever IAM operation has no handler yet (the list shrinks as IAM grows).
