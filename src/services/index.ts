@@ -1,5 +1,5 @@
 import type { ServiceDefinition } from "../core/service.js";
-import { cloudfront } from "./cloudfront/index.js";
+import { cloudfront } from "./cloudfront/definition.js";
 import { iam } from "./iam/definition.js";
 import { kms } from "./kms/definition.js";
 import { quicksight } from "./quicksight/definition.js";
