@@ -164,3 +164,9 @@ export const listPage = <K extends string, V>(key: K, page: { items: V[]; next?:
 
 /** IAM writes timestamps to the second (`2012-05-09T16:27:03Z`). */
 export const isoSeconds = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000).toISOString();
+
+/** An IAM user by name, for other services (QuickSight users and policy assignments), through IAM's front door. */
+export async function findIamUser(tx: Transaction, account: string, name: string): Promise<{ UserName: string; UserId: string; Path: string } | undefined> {
+  const user = await tx.get<UserRecord>(T.users, nameKey(account, name));
+  return user?.UserName === name ? user : undefined;
+}
