@@ -1,4 +1,5 @@
 import type { ServiceDefinition } from "../../core/service.js";
+import { tables } from "./tables.js";
 
 /** CloudFront as the core routes it; its operations load on the first call (./operations.ts). */
 export const cloudfront: ServiceDefinition = {
@@ -18,6 +19,7 @@ export const cloudfront: ServiceDefinition = {
   loadSchemas: () => import("@aws-sdk/client-cloudfront"),
   load: () => import("./operations.js"),
   handlers: {},
+  tables,
   // AWS's default quotas (CloudFront developer guide); `--quota cloudfront.<Name>=N`.
   quotas: {
     PublicKeysPerAccount: 10,

@@ -1,4 +1,5 @@
 import type { ServiceDefinition } from "../../core/service.js";
+import { tables } from "./tables.js";
 
 /** KMS as the core routes it; its operations load on the first call (./operations.ts). */
 export const kms: ServiceDefinition = {
@@ -24,6 +25,7 @@ export const kms: ServiceDefinition = {
   },
   load: () => import("./operations.js"),
   handlers: {},
+  tables,
   // Key policies are resource-based policies: the engine evaluates them with identity policies.
   resourcePolicies: true,
   resources: () => import("./consoleResources.js").then((m) => m.resources),
