@@ -16,6 +16,9 @@ export async function richKms(endpoint: string) {
   const external = (await kms.send(new K.CreateKeyCommand({ Origin: "EXTERNAL" }))).KeyMetadata!;
   await kms.send(new K.GetParametersForImportCommand({ KeyId: external.KeyId, WrappingAlgorithm: "RSAES_OAEP_SHA_256", WrappingKeySpec: "RSA_2048" }));
   const doomed = (await kms.send(new K.CreateKeyCommand({ MultiRegion: true, KeySpec: "ECC_NIST_P256", KeyUsage: "SIGN_VERIFY" }))).KeyMetadata!;
+  const mrk = (await kms.send(new K.CreateKeyCommand({ MultiRegion: true }))).KeyMetadata!;
+  await kms.send(new K.ReplicateKeyCommand({ KeyId: mrk.KeyId, ReplicaRegion: "eu-west-1" }));
+  await kms.send(new K.RotateKeyOnDemandCommand({ KeyId: mrk.KeyId }));
   await kms.send(new K.ScheduleKeyDeletionCommand({ KeyId: doomed.KeyId, PendingWindowInDays: 7 }));
   await kms.send(
     new K.CreateCustomKeyStoreCommand({
@@ -49,6 +52,8 @@ export async function richCloudFront(endpoint: string) {
   await cf.send(new C.CreateOriginAccessControlCommand({ OriginAccessControlConfig: { Name: "oac", SigningProtocol: "sigv4", SigningBehavior: "always", OriginAccessControlOriginType: "s3" } }));
   await cf.send(new C.CreateCloudFrontOriginAccessIdentityCommand({ CloudFrontOriginAccessIdentityConfig: { CallerReference: "oai", Comment: "" } }));
   await cf.send(new C.CreateFunctionCommand({ Name: "fn", FunctionConfig: { Comment: "", Runtime: "cloudfront-js-2.0" }, FunctionCode: new TextEncoder().encode("function handler(e) { return e.request; }") }));
+  const fn = await cf.send(new C.DescribeFunctionCommand({ Name: "fn" }));
+  await cf.send(new C.PublishFunctionCommand({ Name: "fn", IfMatch: fn.ETag }));
   await cf.send(new C.CreateKeyValueStoreCommand({ Name: "kvs" }));
   const rtl = await cf.send(
     new C.CreateRealtimeLogConfigCommand({
