@@ -10,7 +10,7 @@ import { loadService } from "./protocols/loader.js";
 import { checkDecoded, type HttpRequest, type HttpResponse, type LoadedService, type Protocol } from "./protocols/protocol.js";
 import { Validator } from "./validation.js";
 import { credentialScopeOf, serviceOf } from "./routing.js";
-import { identitySources, type Principal, type RequestContext, type ServiceDefinition, withBehaviour } from "./service.js";
+import { identitySources, type Principal, type ProtocolName, type RequestContext, type ServiceDefinition, withBehaviour } from "./service.js";
 import { exportState, parseSnapshot } from "./store/snapshot.js";
 import { type Store, StoreUnavailableError } from "./store/store.js";
 import { mutationRefusal } from "../console/admin.js";
@@ -181,7 +181,7 @@ export class Nubis {
     const signatures = authorizationHeaders(req.rawHeaders);
     const response =
       signatures > 1 && this.config.auth !== "none"
-        ? await this.refuse(request, authError(serviceOf(request, this.services, credentialScopeOf(request))?.protocol ?? "awsQuery", "incomplete", "Only one Authorization header is allowed"))
+        ? await this.refuse(request, (protocol) => authError(protocol, "incomplete", "Only one Authorization header is allowed"))
         : await this.dispatch(request);
     this.send(res, response.http);
     this.requestLog?.add(request, response.service, response.operation, response.http, performance.now() - t0);
@@ -197,11 +197,12 @@ export class Nubis {
     console.log(fields.join(" "));
   }
 
-  /** The answer to a request refused before it reached an operation, in its service's protocol. */
-  private async refuse(request: HttpRequest, error: AwsError): Promise<Dispatched> {
+  /** The answer to a request refused before it reached an operation, in its service's protocol (that may spell the error). */
+  private async refuse(request: HttpRequest, refusal: AwsError | ((protocol: ProtocolName) => AwsError)): Promise<Dispatched> {
     const requestId = randomUUID();
     const def = serviceOf(request, this.services, credentialScopeOf(request));
-    if (!def) return { ...this.unknownService(request, requestId), errorCode: error.code };
+    if (!def) return this.unknownService(request, requestId);
+    const error = typeof refusal === "function" ? refusal(def.protocol) : refusal;
     const [service, protocol] = await Promise.all([this.service(def), loadProtocol(def.protocol)]);
     const http = protocol.encodeError(service, error, error.status ?? 400, requestId);
     return { service: def.name, operation: "-", http, errorCode: error.code };
