@@ -713,6 +713,7 @@ const cfUpdateDistribution: Workload<Array<{ id: string; etag: string; ref: stri
   },
 };
 
+// One path each, no wildcard: CloudFront allows 15 wildcard paths in progress (3,000 others).
 const cfCreateInvalidation: Workload<Array<{ id: string; etag: string }>> = {
   id: "cloudfront.CreateInvalidation",
   service: "cloudfront",
@@ -723,7 +724,7 @@ const cfCreateInvalidation: Workload<Array<{ id: string; etag: string }>> = {
   source: (b, ds, size) =>
     counter((k) =>
       b.rest("cloudfront", "CreateInvalidation", "POST", `${CF}/distribution/${ds[k % ds.length].id}/invalidation`, {
-        body: `<?xml version="1.0" encoding="UTF-8"?><InvalidationBatch xmlns="${CF_NS}"><Paths><Quantity>1</Quantity><Items><Path>/p${k}/*</Path></Items></Paths><CallerReference>${size.tag}-${k}</CallerReference></InvalidationBatch>`,
+        body: `<?xml version="1.0" encoding="UTF-8"?><InvalidationBatch xmlns="${CF_NS}"><Paths><Quantity>1</Quantity><Items><Path>/p${k}/index.html</Path></Items></Paths><CallerReference>${size.tag}-${k}</CallerReference></InvalidationBatch>`,
       }),
     ),
 };

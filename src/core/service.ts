@@ -255,12 +255,22 @@ export async function allPages<T>(page: (cursor?: string) => Promise<{ items: T[
 export type ServiceBehaviour = Pick<ServiceDefinition, "handlers" | "authorization" | "identity">;
 
 const loaded = new WeakMap<ServiceDefinition, Promise<ServiceDefinition>>();
+const ready = new WeakSet<ServiceDefinition>();
+
+/** Its behaviour is in place (loaded, or carried by the definition): reading `handlers` is meaningful. */
+export const behaviourLoaded = (def: ServiceDefinition) => !def.load || ready.has(def);
 
 /** The definition with its behaviour in place, loaded once on first use (DESIGN "Lazy by service"). */
 export function withBehaviour(def: ServiceDefinition): Promise<ServiceDefinition> {
   if (!def.load) return Promise.resolve(def);
   let done = loaded.get(def);
-  if (!done) loaded.set(def, (done = def.load().then((behaviour) => Object.assign(def, behaviour))));
+  if (!done) {
+    done = def.load().then((behaviour) => {
+      ready.add(def);
+      return Object.assign(def, behaviour);
+    });
+    loaded.set(def, done);
+  }
   return done;
 }
 
