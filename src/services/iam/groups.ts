@@ -9,7 +9,7 @@ import type {
   UpdateGroupRequest,
 } from "@aws-sdk/client-iam";
 import { AwsError } from "../../core/errors.js";
-import { paginate } from "./pages.js";
+import { pageByPath, paginate } from "./pages.js";
 import type { Handler } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import { uniqueId } from "./ids.js";
@@ -80,13 +80,8 @@ export const ListGroups: Handler<ListGroupsRequest, ListGroupsResponse> = async 
   check.maxItems(v, input.MaxItems);
   check.marker(v, input.Marker);
   v.check();
-  const prefix = input.PathPrefix ?? "/";
   return ctx.transaction(async (tx) => {
-    const page = await paginate<GroupRecord>(tx, T.groups, `${ctx.account}/`, {
-      marker: input.Marker,
-      maxItems: input.MaxItems ?? 100,
-      filter: prefix === "/" ? undefined : (g) => g.Path.startsWith(prefix),
-    });
+    const page = await pageByPath<GroupRecord>(tx, T.groups, ctx.account, input);
     return listPage("Groups", { items: page.items.map((g) => groupOutput(ctx.account, g)), next: page.next });
   });
 };

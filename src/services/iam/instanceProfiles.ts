@@ -13,7 +13,7 @@ import type {
   RemoveRoleFromInstanceProfileRequest,
 } from "@aws-sdk/client-iam";
 import { AwsError } from "../../core/errors.js";
-import { paginate } from "./pages.js";
+import { pageByPath, paginate } from "./pages.js";
 import type { Handler } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import type { Validator } from "../../core/validation.js";
@@ -111,13 +111,8 @@ export const ListInstanceProfiles: Handler<ListInstanceProfilesRequest, ListInst
   check.maxItems(v, input.MaxItems);
   check.marker(v, input.Marker);
   v.check();
-  const prefix = input.PathPrefix ?? "/";
   return ctx.transaction(async (tx) => {
-    const page = await paginate<InstanceProfileRecord>(tx, T.instanceProfiles, `${ctx.account}/`, {
-      marker: input.Marker,
-      maxItems: input.MaxItems ?? 100,
-      filter: prefix === "/" ? undefined : (p) => p.Path.startsWith(prefix),
-    });
+    const page = await pageByPath<InstanceProfileRecord>(tx, T.instanceProfiles, ctx.account, input);
     const items = [];
     for (const p of page.items) items.push(await profileOutput(tx, ctx.account, p, false));
     return listPage("InstanceProfiles", { items, next: page.next });

@@ -10,3 +10,23 @@ export const invalidMarker = () => new AwsError("ValidationError", "Invalid Mark
 
 export const paginate = <T>(tx: Transaction, table: string, prefix: string, options: PageOptions<T>): Promise<Page<T>> =>
   paginateTable(tx, table, prefix, { invalidMarker, ...options });
+
+/** What every IAM "list by path" takes (ListUsers, ListGroups, ListRoles, ListInstanceProfiles, ListServerCertificates). */
+export interface PathListInput {
+  PathPrefix?: string;
+  Marker?: string;
+  MaxItems?: number;
+}
+
+/**
+ * One page of an account's entities under a path prefix, after the list's input checks; the
+ * prefix filters rows in key (name) order, so a page costs the same at any depth.
+ */
+export async function pageByPath<T extends { Path: string }>(tx: Transaction, table: string, account: string, input: PathListInput): Promise<Page<T>> {
+  const prefix = input.PathPrefix ?? "/";
+  return paginate<T>(tx, table, `${account}/`, {
+    marker: input.Marker,
+    maxItems: input.MaxItems ?? 100,
+    filter: prefix === "/" ? undefined : (e) => e.Path.startsWith(prefix),
+  });
+}

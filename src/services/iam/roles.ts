@@ -16,7 +16,7 @@ import type {
 } from "@aws-sdk/client-iam";
 import type { PolicyStatement } from "../../core/auth/policy.js";
 import { AwsError } from "../../core/errors.js";
-import { paginate } from "./pages.js";
+import { pageByPath, paginate } from "./pages.js";
 import type { Handler } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import type { Validator } from "../../core/validation.js";
@@ -191,13 +191,8 @@ export const ListRoles: Handler<ListRolesRequest, ListRolesResponse> = async (in
   check.maxItems(v, input.MaxItems);
   check.marker(v, input.Marker);
   v.check();
-  const prefix = input.PathPrefix ?? "/";
   return ctx.transaction(async (tx) => {
-    const page = await paginate<RoleRecord>(tx, T.roles, `${ctx.account}/`, {
-      marker: input.Marker,
-      maxItems: input.MaxItems ?? 100,
-      filter: prefix === "/" ? undefined : (r) => r.Path.startsWith(prefix),
-    });
+    const page = await pageByPath<RoleRecord>(tx, T.roles, ctx.account, input);
     return listPage("Roles", { items: page.items.map((r) => roleOutput(ctx.account, r, "list")), next: page.next });
   });
 };

@@ -10,7 +10,7 @@ import type {
   UploadServerCertificateResponse,
 } from "@aws-sdk/client-iam";
 import { AwsError } from "../../core/errors.js";
-import { paginate } from "./pages.js";
+import { pageByPath } from "./pages.js";
 import type { Handler } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import { uniqueId } from "./ids.js";
@@ -112,13 +112,8 @@ export const ListServerCertificates: Handler<ListServerCertificatesRequest, List
   check.maxItems(v, input.MaxItems);
   check.marker(v, input.Marker);
   v.check();
-  const prefix = input.PathPrefix ?? "/";
   return ctx.transaction(async (tx) => {
-    const p = await paginate<ServerCertRecord>(tx, T.serverCerts, `${ctx.account}/`, {
-      marker: input.Marker,
-      maxItems: input.MaxItems ?? 100,
-      filter: prefix === "/" ? undefined : (c) => c.Path.startsWith(prefix),
-    });
+    const p = await pageByPath<ServerCertRecord>(tx, T.serverCerts, ctx.account, input);
     return listPage("ServerCertificateMetadataList", { items: p.items.map((c) => metadata(ctx.account, c)), next: p.next });
   });
 };

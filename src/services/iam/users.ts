@@ -11,7 +11,7 @@ import type {
   UpdateUserRequest,
 } from "@aws-sdk/client-iam";
 import { AwsError } from "../../core/errors.js";
-import { paginate } from "./pages.js";
+import { pageByPath } from "./pages.js";
 import type { Handler } from "../../core/service.js";
 import { uniqueId } from "./ids.js";
 import { childKey, limitExceeded, listPage, type Membership, nameKey, requireUser, T, type UserRecord, userOutput, isoSeconds } from "./model.js";
@@ -67,13 +67,8 @@ export const ListUsers: Handler<ListUsersRequest, ListUsersResponse> = async (in
   check.maxItems(v, input.MaxItems);
   check.marker(v, input.Marker);
   v.check();
-  const prefix = input.PathPrefix ?? "/";
   return ctx.transaction(async (tx) => {
-    const page = await paginate<UserRecord>(tx, T.users, `${ctx.account}/`, {
-      marker: input.Marker,
-      maxItems: input.MaxItems ?? 100,
-      filter: prefix === "/" ? undefined : (u) => u.Path.startsWith(prefix),
-    });
+    const page = await pageByPath<UserRecord>(tx, T.users, ctx.account, input);
     return listPage("Users", { items: page.items.map((u) => userOutput(ctx.account, u)), next: page.next });
   });
 };
