@@ -16,7 +16,7 @@ export const cloudfront: ServiceDefinition = {
   // A continuous deployment policy's SingleWeightConfig.Weight is a float (0 to 0.15); every other number is an integer.
   fractionalNumbers: ["Weight"],
   internalErrorCode: "InternalError",
-  loadSchemas: () => import("@aws-sdk/client-cloudfront"),
+  loadSchemas: () => import("@aws-sdk/client-cloudfront/dist-es/schemas/schemas_0.js"),
   load: () => import("./operations.js"),
   handlers: {},
   tables,
@@ -52,6 +52,10 @@ export const cloudfront: ServiceDefinition = {
     ContinuousDeploymentPoliciesPerAccount: 20,
     StagingDistributionsPerAccount: 20,
     VpcOriginsPerAccount: 25,
+    // Connection functions and trust stores: AWS publishes no quota yet (unconfirmed), these follow CloudFront Functions.
+    ConnectionFunctionsPerAccount: 100,
+    ConnectionFunctionCodeBytes: 40960,
+    TrustStoresPerAccount: 100,
   },
   resources: () => import("./consoleResources.js").then((m) => m.resources),
 };

@@ -13,7 +13,7 @@ export const iam: ServiceDefinition = {
   hostPrefixes: ["iam"],
   validationErrorCode: "ValidationError",
   internalErrorCode: "ServiceFailure",
-  loadSchemas: () => import("@aws-sdk/client-iam"),
+  loadSchemas: () => import("@aws-sdk/client-iam/dist-es/schemas/schemas_0.js"),
   load: () => import("./operations.js"),
   handlers: {},
   // AWS's default quotas; real accounts can raise some, hence `--quota iam.<Name>=N`.

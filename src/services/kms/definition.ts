@@ -13,7 +13,7 @@ export const kms: ServiceDefinition = {
   hostPrefixes: ["kms"],
   validationErrorCode: "ValidationException",
   internalErrorCode: "KMSInternalException",
-  loadSchemas: () => import("@aws-sdk/client-kms"),
+  loadSchemas: () => import("@aws-sdk/client-kms/dist-es/schemas/schemas_0.js"),
   // AWS's default quotas (per account and region, or per key; the key policy size in bytes).
   quotas: {
     KeysPerRegion: 100_000,

@@ -14,7 +14,7 @@ export const quicksight: ServiceDefinition = {
   fractionalNumbers: true,
   validationErrorCode: "InvalidParameterValueException",
   internalErrorCode: "InternalFailureException",
-  loadSchemas: () => import("@aws-sdk/client-quicksight"),
+  loadSchemas: () => import("@aws-sdk/client-quicksight/dist-es/schemas/schemas_0.js"),
   load: () => import("./operations.js"),
   handlers: {},
   // What a snapshot row of each table must look like (./tables.ts).

@@ -13,7 +13,7 @@ export const sts: ServiceDefinition = {
   hostPrefixes: ["sts"],
   validationErrorCode: "ValidationError",
   internalErrorCode: "InternalFailure",
-  loadSchemas: () => import("@aws-sdk/client-sts"),
+  loadSchemas: () => import("@aws-sdk/client-sts/dist-es/schemas/schemas_0.js"),
   load: () => import("./operations.js"),
   // STS allows 15 minutes of clock skew (SPEC §8).
   signatureWindowMinutes: 15,
