@@ -39,6 +39,8 @@ Options (each also read from an environment variable):
   --request-log N        API calls kept for the console and GET /_nubis/requests
                          (NUBIS_REQUEST_LOG, default 1000; 0: none)
   --admin-token TOKEN    required by the console, reset and POST state (NUBIS_ADMIN_TOKEN)
+  --s3-endpoint URL      S3-compatible server objects are read from, e.g. CloudFront trust store
+                         CA bundles (NUBIS_S3_ENDPOINT, http://[KEY:SECRET@]host:port)
   --quiet                no per-request log lines (NUBIS_LOG=0 or false)
   --help, --version
 `;
@@ -48,6 +50,19 @@ function milliseconds(spec: string | undefined, fallback: number, what: string):
   const ms = Number(spec ?? fallback);
   if (!Number.isInteger(ms) || ms < 0) throw new Error(`invalid ${what} '${spec}': expected milliseconds (0 or more)`);
   return ms;
+}
+
+/** An http(s) URL, checked at start so a typo is not found at the first trust store. */
+function s3EndpointOf(spec: string | undefined): string | undefined {
+  if (spec === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(spec);
+  } catch {
+    throw new Error(`invalid --s3-endpoint '${spec}': expected http://host:port`);
+  }
+  if (!["http:", "https:"].includes(url.protocol)) throw new Error(`invalid --s3-endpoint '${spec}': expected http://host:port`);
+  return spec;
 }
 
 function configFrom(argv: string[], env: NodeJS.ProcessEnv): NubisConfig {
@@ -71,6 +86,7 @@ function configFrom(argv: string[], env: NodeJS.ProcessEnv): NubisConfig {
       "quicksight-delay": { type: "string" },
       "request-log": { type: "string" },
       "admin-token": { type: "string" },
+      "s3-endpoint": { type: "string" },
       quiet: { type: "boolean" },
       help: { type: "boolean" },
       version: { type: "boolean" },
@@ -122,6 +138,7 @@ function configFrom(argv: string[], env: NodeJS.ProcessEnv): NubisConfig {
     log: !(values.quiet || ["0", "false", "off", "no"].includes((env.NUBIS_LOG ?? "").toLowerCase())),
     cloudfrontDeployDelayMs,
     quicksightDelayMs,
+    s3Endpoint: s3EndpointOf(values["s3-endpoint"] ?? (env.NUBIS_S3_ENDPOINT || undefined)),
   };
 }
 

@@ -11,6 +11,7 @@ import { ADMIN_COOKIE, accessOf, sameToken, type Access } from "./admin.js";
 import { consoleAsset } from "./assets.js";
 import { detail, matches, summarize, type EntrySummary, type LogFilter } from "./format.js";
 import { unpackHeaders, type LogEntry } from "./requestLog.js";
+import { readObject } from "../core/objects.js";
 
 /**
  * The console's server side, loaded on the first `/_nubis/console` or `/_nubis/requests`
@@ -134,6 +135,7 @@ class ConsoleApi {
       config: this.config,
       quota: (name) => quotas[`${def.name}.${name}`] ?? def.quotas?.[name] ?? Number.POSITIVE_INFINITY,
       transaction: (work) => store.transaction(work),
+      readObject: (location) => readObject(this.config, location),
     };
   }
 

@@ -54,6 +54,11 @@ export interface NubisConfig {
    * makes no network calls to identity providers).
    */
   oidcJwks?: Record<string, string>;
+  /**
+   * An S3-compatible endpoint (`http://[KEY:SECRET@]host:port`) from which objects services
+   * need are read (a CloudFront trust store's CA bundle); without it such reads fail as unreadable.
+   */
+  s3Endpoint?: string;
 }
 
 export const defaultConfig = (): NubisConfig => ({

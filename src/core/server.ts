@@ -15,6 +15,7 @@ import { exportState, parseSnapshot } from "./store/snapshot.js";
 import { type Store, StoreUnavailableError } from "./store/store.js";
 import { mutationRefusal } from "../console/admin.js";
 import { RequestLog } from "../console/requestLog.js";
+import { readObject } from "./objects.js";
 
 export const VERSION = "0.1.0";
 
@@ -313,6 +314,7 @@ export class Nubis {
       config: this.config,
       quota: (name) => quotas[`${def.name}.${name}`] ?? def.quotas?.[name] ?? Number.POSITIVE_INFINITY,
       transaction: (work) => store.transaction(work),
+      readObject: (location) => readObject(this.config, location),
     };
   }
 

@@ -1,5 +1,6 @@
 import type { PolicySource } from "./auth/policy.js";
 import type { NubisConfig } from "./config.js";
+import type { ObjectLocation, ObjectRead } from "./objects.js";
 import type { Transaction } from "./store/store.js";
 
 export type ProtocolName = "awsQuery" | "restXml" | "restJson1" | "awsJson1_1";
@@ -56,6 +57,8 @@ export interface RequestContext {
   quota(name: string): number;
   /** Runs `work` as one serializable transaction; a throw rolls its writes back. */
   transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
+  /** Reads an S3 object through the configured S3 endpoint (core/objects.ts); call it outside a transaction. */
+  readObject(location: ObjectLocation): Promise<ObjectRead>;
 }
 
 // Handlers receive the SDK's input type and return its output type.

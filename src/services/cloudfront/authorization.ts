@@ -45,6 +45,15 @@ const kvs = (action: string): Authorizer<In> =>
     return store?.Id ?? "*";
   });
 
+/** Connection functions and trust stores are named by Id, Name or ARN in requests, by Id in their ARN. */
+const byIdentifier = (action: string, type: string, names: string, member: string): Authorizer<In> =>
+  onResource(action, type, async (i, ctx) => {
+    const value = i[member] ?? "";
+    const prefix = arnOf(ctx.account, type, "");
+    if (value.startsWith(prefix)) return value.slice(prefix.length);
+    return (await lookup(names, value, ctx)) ?? value;
+  });
+
 const anyOf = (names: string[]): Record<string, Authorizer<In>> => Object.fromEntries(names.map((n) => [n, anyResource(n)]));
 
 export const authorization: Record<string, Authorizer<In>> = {
@@ -225,6 +234,21 @@ export const authorization: Record<string, Authorizer<In>> = {
     "ListDistributionsByOwnedResource",
     "ListStreamingDistributions",
   ]),
+  CreateConnectionFunction: create("CreateConnectionFunction", "connection-function"),
+  DescribeConnectionFunction: byIdentifier("DescribeConnectionFunction", "connection-function", "cloudfront.connectionFunctionNames", "Identifier"),
+  GetConnectionFunction: byIdentifier("GetConnectionFunction", "connection-function", "cloudfront.connectionFunctionNames", "Identifier"),
+  UpdateConnectionFunction: on("UpdateConnectionFunction", "connection-function", "Id"),
+  PublishConnectionFunction: on("PublishConnectionFunction", "connection-function", "Id"),
+  TestConnectionFunction: on("TestConnectionFunction", "connection-function", "Id"),
+  DeleteConnectionFunction: on("DeleteConnectionFunction", "connection-function", "Id"),
+  ListDistributionsByConnectionFunction: anyResource("ListDistributionsByConnectionFunction"),
+  ListConnectionFunctions: anyResource("ListConnectionFunctions"),
+  CreateTrustStore: create("CreateTrustStore", "trust-store"),
+  GetTrustStore: byIdentifier("GetTrustStore", "trust-store", "cloudfront.trustStoreNames", "Identifier"),
+  UpdateTrustStore: on("UpdateTrustStore", "trust-store", "Id"),
+  DeleteTrustStore: on("DeleteTrustStore", "trust-store", "Id"),
+  ListTrustStores: anyResource("ListTrustStores"),
+  ListDistributionsByTrustStore: anyResource("ListDistributionsByTrustStore"),
   // Resource policies act on the resource their ARN names.
   PutResourcePolicy: (i: In) => ({ action: "cloudfront:PutResourcePolicy", resources: [i.ResourceArn ?? ""] }),
   GetResourcePolicy: (i: In) => ({ action: "cloudfront:GetResourcePolicy", resources: [i.ResourceArn ?? ""] }),

@@ -11,6 +11,8 @@ import { checkDeploymentRules } from "./continuousDeployment.js";
 import { fleConfigExists } from "./fieldLevelEncryption.js";
 import { realtimeLogConfigExists } from "./realtimeLogs.js";
 import { vpcOriginExists } from "./vpcOrigins.js";
+import { findConnectionFunction } from "./connectionFunctions.js";
+import { checkTrustStoreUsable } from "./trustStores.js";
 
 /**
  * A DistributionConfig as CloudFront stores it: checked in the order the spec gives (Quantity
@@ -231,6 +233,25 @@ function errorResponses(c: Any): Any {
   return list(items);
 }
 
+/**
+ * Viewer mTLS: HTTPS only (no behaviour may allow HTTP) and not over HTTP/3, as CloudFront's
+ * guide requires; `required` and `optional` validate client certificates against a trust store.
+ */
+function viewerMtls(m: Any, out: Any): Any {
+  const mode = oneOf(m.Mode ?? "required", ["required", "optional", "passthrough"], "ViewerMtlsConfig.Mode");
+  if (allBehaviours(out).some((b) => b.ViewerProtocolPolicy === "allow-all")) {
+    throw invalid("Viewer mTLS requires HTTPS: every cache behavior's ViewerProtocolPolicy must be https-only or redirect-to-https.");
+  }
+  if (["http3", "http2and3"].includes(out.HttpVersion)) throw invalid("Viewer mTLS is not supported with HTTP/3: use http1.1 or http2.");
+  const t = m.TrustStoreConfig;
+  if (!t && mode !== "passthrough") throw invalid(`ViewerMtlsConfig.TrustStoreConfig is required in ${mode} mode.`);
+  if (t) required(t.TrustStoreId, "ViewerMtlsConfig.TrustStoreConfig.TrustStoreId");
+  return {
+    Mode: mode,
+    ...(t ? { TrustStoreConfig: { TrustStoreId: t.TrustStoreId, AdvertiseTrustStoreCaNames: t.AdvertiseTrustStoreCaNames ?? false, IgnoreCertificateExpiry: t.IgnoreCertificateExpiry ?? false } } : {}),
+  };
+}
+
 /** The config with defaults, after every check that needs no state. */
 export function normalise(input: DistributionConfig | undefined, ctx: RequestContext): Any {
   if (!input) throw missingBody();
@@ -310,6 +331,12 @@ export function normalise(input: DistributionConfig | undefined, ctx: RequestCon
   if (out.WebACLId && !/^(arn:aws:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[0-9a-f-]{36}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.test(out.WebACLId)) {
     throw fail("InvalidWebACLId", "The specified WebACLId is not valid: use the ARN of a global AWS WAF web ACL.");
   }
+  if (c.ViewerMtlsConfig) out.ViewerMtlsConfig = viewerMtls(c.ViewerMtlsConfig, out);
+  if (c.ConnectionFunctionAssociation) {
+    required(c.ConnectionFunctionAssociation.Id, "ConnectionFunctionAssociation.Id");
+    if (!out.ViewerMtlsConfig) throw invalid("A connection function can be associated only with a distribution that has viewer mTLS (ViewerMtlsConfig).");
+    out.ConnectionFunctionAssociation = { Id: c.ConnectionFunctionAssociation.Id };
+  }
   for (const b of [out.DefaultCacheBehavior, ...out.CacheBehaviors.Items ?? []]) {
     if (!ids.has(b.TargetOriginId)) throw fail("NoSuchOrigin", "One or more of your origins or origin groups do not exist.", 404);
   }
@@ -339,6 +366,8 @@ export function referencesOf(c: Any): string[] {
   if (c.ContinuousDeploymentPolicyId) refs.add(ref("continuous-deployment-policy", c.ContinuousDeploymentPolicyId));
   if (c.AnycastIpListId) refs.add(ref("anycast-ip-list", c.AnycastIpListId));
   if (c.WebACLId) refs.add(ref("web-acl", c.WebACLId));
+  if (c.ViewerMtlsConfig?.TrustStoreConfig) refs.add(ref("trust-store", c.ViewerMtlsConfig.TrustStoreConfig.TrustStoreId));
+  if (c.ConnectionFunctionAssociation) refs.add(ref("connection-function", c.ConnectionFunctionAssociation.Id));
   return [...refs];
 }
 
@@ -399,6 +428,16 @@ export async function checkReferences(tx: Transaction, ctx: RequestContext, c: A
     }
   }
   if (c.AnycastIpListId) await requireAnycastIpList(tx, account, c.AnycastIpListId);
+  if (c.ViewerMtlsConfig?.TrustStoreConfig) await checkTrustStoreUsable(tx, account, c.ViewerMtlsConfig.TrustStoreConfig.TrustStoreId);
+  if (c.ConnectionFunctionAssociation) {
+    const id = c.ConnectionFunctionAssociation.Id;
+    const fn = await findConnectionFunction(tx, account, id);
+    // The association names the function's Id (not its name or ARN).
+    if (!fn || fn.Id !== id) throw fail("EntityNotFound", `The connection function ${id} does not exist.`, 404);
+    if (!fn.Live) {
+      throw invalid(`The connection function ${id} is not published: only a LIVE connection function can be associated with a distribution.`);
+    }
+  }
   await checkDeploymentRules(tx, ctx, c);
   const refs = referencesOf(c);
   for (const r of refs) {

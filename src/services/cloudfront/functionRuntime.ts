@@ -29,7 +29,7 @@ const LOG_LIMIT = 10 * 1024;
 const WORKER = String.raw`
 const { parentPort, workerData } = require("node:worker_threads");
 const vm = require("node:vm");
-const { code, event, runtime, timeout } = workerData;
+const { code, event, runtime, timeout, kind } = workerData;
 const context = vm.createContext(Object.create(null), { codeGeneration: { strings: false, wasm: false }, microtaskMode: "afterEvaluate" });
 const run = (src, name) => vm.runInContext(src, context, { timeout, filename: name });
 const prelude = [
@@ -41,16 +41,36 @@ const prelude = [
   "})();",
   "var __cloudfront = { kvs: function () { return { get: function (k) { return Promise.reject(new Error('The key ' + k + ' does not exist.')); }, exists: function () { return Promise.resolve(false); }, meta: function () { return Promise.resolve({ creationDateTime: '', lastUpdatedDateTime: '', keyCount: 0 }); } }; } };",
 ].join("\n");
-const invoke = [
-  "(function () {",
-  "  var event = JSON.parse(__eventJson), value;",
+const settle = [
   "  function fail(e) { __result = { error: e && e.name ? e.name + ': ' + e.message : String(e) }; }",
-  "  if (typeof handler !== 'function') { __result = { error: 'ReferenceError: handler is not defined' }; return; }",
-  "  try { value = handler(event); } catch (e) { fail(e); return; }",
-  "  if (value && typeof value.then === 'function') value.then(function (v) { __result = { value: v }; }, fail);",
-  "  else __result = { value: value };",
-  "})();",
-].join("\n");
+  "  function done(v) { __result = { value: v, decision: __decision }; }",
+  "  if (typeof entry !== 'function') { __result = { error: 'ReferenceError: ' + entryName + ' is not defined' }; return; }",
+  "  try { value = entry(arg); } catch (e) { fail(e); return; }",
+  "  if (value && typeof value.then === 'function') value.then(done, fail);",
+  "  else done(value);",
+];
+// A viewer function returns the request or response; a connection function decides by calling
+// connection.allow() or connection.deny() on the connection object it is given (the first call counts).
+const invoke = kind === "connection"
+  ? [
+      "var __decision;",
+      "(function () {",
+      "  var arg = JSON.parse(__eventJson), value, entryName = 'connectionHandler';",
+      "  var entry = typeof connectionHandler === 'function' ? connectionHandler : undefined;",
+      "  arg.allow = function () { if (!__decision) __decision = 'allow'; };",
+      "  arg.deny = function () { if (!__decision) __decision = 'deny'; };",
+      "  arg.logCustomData = function (s) { __logs.push(String(s)); };",
+      ...settle,
+      "})();",
+    ].join("\n")
+  : [
+      "var __decision;",
+      "(function () {",
+      "  var arg = JSON.parse(__eventJson), value, entryName = 'handler';",
+      "  var entry = typeof handler === 'function' ? handler : undefined;",
+      ...settle,
+      "})();",
+    ].join("\n");
 // cloudfront-js-1.0 is ES 5.1 with a few later features and no asynchronous code.
 const unsupported = runtime === "cloudfront-js-1.0" && /\basync\s+(function\b|\()|\bawait\b/.test(code);
 if (runtime === "cloudfront-js-1.0") run("delete this.Promise;", "runtime.js");
@@ -79,11 +99,14 @@ try { logs = JSON.parse(run("JSON.stringify(__logs)", "logs.js")); } catch {}
 parentPort.postMessage({ result: out, logs, elapsed });
 `;
 
-export function runFunction(code: string, event: string, runtime: string): Promise<RunResult> {
+/** `viewer`: CloudFront Functions' `handler(event)`; `connection`: a connection function's `connectionHandler(connection)`. */
+export type FunctionKind = "viewer" | "connection";
+
+export function runFunction(code: string, event: string, runtime: string, kind: FunctionKind = "viewer"): Promise<RunResult> {
   return new Promise((resolve) => {
     const worker = new Worker(WORKER, {
       eval: true,
-      workerData: { code, event, runtime, timeout: HARD_LIMIT_MS },
+      workerData: { code, event, runtime, timeout: HARD_LIMIT_MS, kind },
       resourceLimits: { maxOldGenerationSizeMb: MEMORY_MB, maxYoungGenerationSizeMb: 8, codeRangeSizeMb: 16, stackSizeMb: 1 },
       stdout: true,
       stderr: true,
@@ -99,13 +122,17 @@ export function runFunction(code: string, event: string, runtime: string): Promi
     };
     // A run that never yields back (it cannot, past the vm timeout) is stopped from outside.
     const guard = setTimeout(() => finish({ error: exceeded, logs: [], utilization: "100" }), HARD_LIMIT_MS * 8);
-    worker.on("message", (m: { result: { value?: unknown; error?: string; pending?: boolean }; logs: string[]; elapsed: number }) => {
+    worker.on("message", (m: { result: { value?: unknown; decision?: string; error?: string; pending?: boolean }; logs: string[]; elapsed: number }) => {
       const logs = truncate(m.logs);
       const utilization = String(Math.min(100, Math.max(1, Math.round((m.elapsed / BUDGET_MS) * 100))));
       const r = m.result;
       if (r.error === "timeout") return finish({ error: exceeded, logs, utilization: "100" });
       if (r.error) return finish({ error: r.error, logs, utilization });
       if (r.pending) return finish({ error: "The function did not return a value: its promise never settled.", logs, utilization });
+      if (kind === "connection") {
+        if (!r.decision) return finish({ error: "The connection function did not call connection.allow() or connection.deny().", logs, utilization });
+        return finish({ output: JSON.stringify({ action: r.decision }), logs, utilization });
+      }
       finish({ output: outputOf(r.value), logs, utilization });
     });
     worker.on("error", (e: Error & { code?: string }) =>

@@ -4,7 +4,6 @@ import type {
   DeleteFunctionRequest,
   DescribeFunctionRequest,
   DescribeFunctionResult,
-  FunctionConfig,
   FunctionSummary,
   GetFunctionRequest,
   GetFunctionResult,
@@ -23,10 +22,10 @@ import type { Transaction } from "../../core/store/store.js";
 import { runFunction } from "./functionRuntime.js";
 import { arnOf, resourceUrl } from "./ids.js";
 import { key, listPage, maxItemsOf, oneOf, shortList } from "./model.js";
-import { findKeyValueStoreByArn } from "./keyValueStores.js";
-import { ref, refuseInUse, setReferences, users } from "./references.js";
+import { functionConfigOf, kvsRefs, pickStage, publishStage, type Staged, stagedStatus, testEvent, validStage } from "./functionStages.js";
+import { refuseInUse, setReferences } from "./references.js";
 import { dropTags, initTags, taggable, validTags } from "./tagging.js";
-import { checkIfMatch, newETag } from "./versioning.js";
+import { checkIfMatch } from "./versioning.js";
 
 /**
  * CloudFront Functions: a function has a DEVELOPMENT stage (created and updated) and, once
@@ -36,20 +35,9 @@ import { checkIfMatch, newETag } from "./versioning.js";
 const TABLE = "cloudfront.functions";
 const FUNCTION = "function";
 
-interface Stage {
-  Code: string; // base64
-  Comment: string;
-  Runtime: string;
-  KeyValueStoreARNs: string[];
-  ETag: string;
-  LastModifiedTime: string;
-}
-
-export interface FunctionRecord {
+export interface FunctionRecord extends Staged {
   Name: string;
   CreatedTime: string;
-  Development: Stage;
-  Live?: Stage;
 }
 
 taggable({ type: FUNCTION, exists: async (tx, account, id) => !!(await tx.get(TABLE, key(account, id))) });
@@ -67,34 +55,16 @@ async function requireFunction(tx: Transaction, account: string, name: string | 
   return found;
 }
 
-function stageOf(r: FunctionRecord, stage: string | undefined): [Stage, "DEVELOPMENT" | "LIVE"] {
-  const which = oneOf(stage ?? "DEVELOPMENT", ["DEVELOPMENT", "LIVE"], "Stage");
-  const s = which === "LIVE" ? r.Live : r.Development;
-  if (!s) throw noSuch(r.Name);
-  return [s, which];
-}
-
-async function statusOf(tx: Transaction, ctx: RequestContext, r: FunctionRecord): Promise<string> {
-  if (!r.Live) return "UNPUBLISHED";
-  return (await users(tx, ctx.account, "function", r.Name)) ? "DEPLOYED" : "UNASSOCIATED";
-}
-
-function configOf(s: Stage): FunctionConfig {
-  return {
-    Comment: s.Comment,
-    Runtime: s.Runtime as FunctionConfig["Runtime"],
-    ...(s.KeyValueStoreARNs.length
-      ? { KeyValueStoreAssociations: { Quantity: s.KeyValueStoreARNs.length, Items: s.KeyValueStoreARNs.map((KeyValueStoreARN) => ({ KeyValueStoreARN })) } }
-      : {}),
-  };
-}
+const stageOf = (r: FunctionRecord, stage: string | undefined) => pickStage(r, stage, () => noSuch(r.Name));
+const statusOf = (tx: Transaction, ctx: RequestContext, r: FunctionRecord) => stagedStatus(tx, ctx.account, "function", r.Name, r);
+const tooLarge = (limit: number) => new AwsError("FunctionSizeLimitExceeded", `The function code is larger than the maximum allowed size (${limit} bytes).`, 413);
 
 async function summaryOf(tx: Transaction, ctx: RequestContext, r: FunctionRecord, stage: "DEVELOPMENT" | "LIVE"): Promise<FunctionSummary> {
   const s = stage === "LIVE" ? r.Live! : r.Development;
   return {
     Name: r.Name,
     Status: await statusOf(tx, ctx, r),
-    FunctionConfig: configOf(s),
+    FunctionConfig: functionConfigOf(s),
     FunctionMetadata: {
       FunctionARN: arnOf(ctx.account, FUNCTION, r.Name),
       Stage: stage,
@@ -104,41 +74,16 @@ async function summaryOf(tx: Transaction, ctx: RequestContext, r: FunctionRecord
   };
 }
 
-/** Config and code as sent, checked; KVS ARNs must name stores of the account. */
-async function validStage(tx: Transaction, ctx: RequestContext, config: FunctionConfig | undefined, code: Uint8Array | undefined): Promise<Omit<Stage, "ETag">> {
-  if (!config) throw new AwsError("InvalidArgument", "FunctionConfig is required.");
-  if (config.Comment === undefined) throw new AwsError("InvalidArgument", "FunctionConfig.Comment is required.");
-  if ([...config.Comment].length > 128) throw new AwsError("InvalidArgument", "The function comment cannot be longer than 128 characters.");
-  const runtime = oneOf(config.Runtime, ["cloudfront-js-1.0", "cloudfront-js-2.0"], "Runtime");
-  if (!code || !code.length) throw new AwsError("InvalidArgument", "FunctionCode is required and cannot be empty.");
-  if (code.length > ctx.quota("FunctionCodeBytes")) {
-    throw new AwsError("FunctionSizeLimitExceeded", `The function code is larger than the maximum allowed size (${ctx.quota("FunctionCodeBytes")} bytes).`, 413);
-  }
-  const arns = (config.KeyValueStoreAssociations?.Items ?? []).map((a) => a.KeyValueStoreARN ?? "");
-  if (config.KeyValueStoreAssociations && (config.KeyValueStoreAssociations.Quantity ?? 0) !== arns.length) {
-    throw new AwsError("InvalidArgument", "The value of Quantity and the size of Items don't match.");
-  }
-  if (arns.length && runtime !== "cloudfront-js-2.0") throw new AwsError("InvalidArgument", "Key value stores can be associated only with cloudfront-js-2.0 functions.");
-  if (arns.length > 1) throw new AwsError("InvalidArgument", "A function can be associated with at most one key value store.");
-  for (const arn of arns) {
-    if (!(await findKeyValueStoreByArn(tx, ctx.account, arn))) throw new AwsError("InvalidArgument", `The key value store ${arn} does not exist.`);
-  }
-  return { Code: Buffer.from(code).toString("base64"), Comment: config.Comment, Runtime: runtime, KeyValueStoreARNs: arns, LastModifiedTime: ctx.now.toISOString() };
-}
-
-/** A function's references: the key value stores either stage uses. */
-const kvsRefs = (r: FunctionRecord) => [...new Set([...r.Development.KeyValueStoreARNs, ...(r.Live?.KeyValueStoreARNs ?? [])])].map((a) => ref("key-value-store", a.split("/").pop()!));
-
 export const CreateFunction: Handler<CreateFunctionRequest, CreateFunctionResult> = async (input, ctx) => {
   if (!input.Name || !NAME.test(input.Name)) throw new AwsError("InvalidArgument", "The function Name must be 1 to 64 characters: letters, digits, hyphens and underscores.");
   const tags = validTags(input.Tags);
   return ctx.transaction(async (tx) => {
-    const stage = await validStage(tx, ctx, input.FunctionConfig, input.FunctionCode);
+    const stage = await validStage(tx, ctx, input.FunctionConfig, input.FunctionCode, ctx.quota("FunctionCodeBytes"), tooLarge);
     if (await tx.get(TABLE, key(ctx.account, input.Name!))) throw new AwsError("FunctionAlreadyExists", `A function with the name ${input.Name} already exists.`, 409);
     if ((await tx.count(TABLE, `${ctx.account}/`)) >= ctx.quota("FunctionsPerAccount")) {
       throw new AwsError("TooManyFunctions", "You have reached the maximum number of CloudFront functions for this AWS account.", 400);
     }
-    const record: FunctionRecord = { Name: input.Name!, CreatedTime: ctx.now.toISOString(), Development: { ...stage, ETag: newETag() } };
+    const record: FunctionRecord = { Name: input.Name!, CreatedTime: ctx.now.toISOString(), Development: stage };
     await tx.put(TABLE, key(ctx.account, record.Name), record);
     await setReferences(tx, ctx.account, `function:${record.Name}`, [], kvsRefs(record));
     await initTags(tx, ctx, FUNCTION, record.Name, tags);
@@ -165,20 +110,20 @@ export const UpdateFunction: Handler<UpdateFunctionRequest, UpdateFunctionResult
   ctx.transaction(async (tx) => {
     const r = await requireFunction(tx, ctx.account, input.Name);
     checkIfMatch(r.Development, input.IfMatch);
-    const stage = await validStage(tx, ctx, input.FunctionConfig, input.FunctionCode);
-    const updated: FunctionRecord = { ...r, Development: { ...stage, ETag: newETag() } };
+    const stage = await validStage(tx, ctx, input.FunctionConfig, input.FunctionCode, ctx.quota("FunctionCodeBytes"), tooLarge);
+    const updated: FunctionRecord = { ...r, Development: stage };
     await tx.put(TABLE, key(ctx.account, r.Name), updated);
     await setReferences(tx, ctx.account, `function:${r.Name}`, kvsRefs(r), kvsRefs(updated));
     // The model reads this ETag from a header spelled `ETtag`; the codec writes it there.
     return { FunctionSummary: await summaryOf(tx, ctx, updated, "DEVELOPMENT"), ETag: updated.Development.ETag };
   });
 
-/** Copies DEVELOPMENT to LIVE; publishing an unchanged DEVELOPMENT again is allowed. */
+/** Copies DEVELOPMENT to LIVE (functionStages.ts). */
 export const PublishFunction: Handler<PublishFunctionRequest, PublishFunctionResult> = (input, ctx) =>
   ctx.transaction(async (tx) => {
     const r = await requireFunction(tx, ctx.account, input.Name);
     checkIfMatch(r.Development, input.IfMatch);
-    const updated: FunctionRecord = { ...r, Live: { ...r.Development, ETag: newETag(), LastModifiedTime: ctx.now.toISOString() } };
+    const updated = publishStage(r, ctx);
     await tx.put(TABLE, key(ctx.account, r.Name), updated);
     await setReferences(tx, ctx.account, `function:${r.Name}`, kvsRefs(r), kvsRefs(updated));
     return { FunctionSummary: await summaryOf(tx, ctx, updated, "LIVE") };
@@ -234,14 +179,7 @@ export const TestFunction: Handler<TestFunctionRequest, TestFunctionResult> = as
     checkIfMatch(s, input.IfMatch);
     return { stage: s, summary: await summaryOf(tx, ctx, r, which) };
   });
-  const event = Buffer.from(input.EventObject ?? new Uint8Array()).toString("utf8");
-  if (event.length > 40960) throw new AwsError("InvalidArgument", "The EventObject cannot be larger than 40960 bytes.");
-  try {
-    const parsed = JSON.parse(event);
-    if (!parsed || typeof parsed !== "object") throw new Error();
-  } catch {
-    throw new AwsError("InvalidArgument", "The EventObject is not valid JSON.");
-  }
+  const event = testEvent(input.EventObject, "EventObject");
   const run = await runFunction(Buffer.from(stage.Code, "base64").toString("utf8"), event, stage.Runtime);
   return {
     TestResult: {

@@ -58,6 +58,8 @@ import * as vpcOrigins from "./vpcOrigins.js";
 import * as streamingDistributions from "./streamingDistributions.js";
 import * as resourcePolicies from "./resourcePolicies.js";
 import * as dnsVerification from "./dnsVerification.js";
+import * as connectionFunctions from "./connectionFunctions.js";
+import * as trustStores from "./trustStores.js";
 
 /** Invalidations of a distribution and of a tenant share one module; each target names its own not-found. */
 const invalidations = invalidationHandlers(
@@ -128,4 +130,6 @@ export const handlers = {
   ...handlersOf(streamingDistributions),
   ...handlersOf(resourcePolicies),
   ...handlersOf(dnsVerification),
+  ...handlersOf(connectionFunctions),
+  ...handlersOf(trustStores),
 };

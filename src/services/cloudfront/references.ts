@@ -26,7 +26,9 @@ export type RefKind =
   | "field-level-encryption"
   | "field-level-encryption-profile"
   | "vpc-origin"
-  | "continuous-deployment-policy";
+  | "continuous-deployment-policy"
+  | "connection-function"
+  | "trust-store";
 
 const TABLE = "cloudfront.references";
 
@@ -59,6 +61,8 @@ const inUse: Record<RefKind, (id: string, users: number) => AwsError> = {
   "vpc-origin": (id) => new AwsError("CannotDeleteEntityWhileInUse", `The VPC origin ${id} is used by one or more distributions.`, 409),
   "continuous-deployment-policy": () =>
     new AwsError("ContinuousDeploymentPolicyInUse", "You cannot delete a continuous deployment policy that is associated with a primary distribution.", 409),
+  "connection-function": (id) => new AwsError("CannotDeleteEntityWhileInUse", `The connection function ${id} is associated with one or more distributions.`),
+  "trust-store": (id) => new AwsError("CannotDeleteEntityWhileInUse", `The trust store ${id} is used by one or more distributions.`),
 };
 
 /** Replaces a holder's references `before` by `after` (both as returned by `ref`). */

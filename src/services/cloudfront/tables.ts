@@ -72,4 +72,12 @@ export const tables = rowChecks({
   fleConfigCallerRefs: ref,
   vpcOrigins: id(deployable({ Id: "string", CreatedTime: "string", LastModifiedTime: "string", Config: "object" })),
   vpcOriginNames: ref,
+  connectionFunctions: id({ Id: "string", Name: "string", CreatedTime: "string", Development: "object", "Live?": "object" }),
+  connectionFunctionNames: ref,
+  trustStores: id(
+    deployable({
+      Id: "string", Name: "string", LastModifiedTime: "string", Source: "object", UseClientCertificateOCSPEndpoint: "boolean", NumberOfCaCertificates: "number", "Reason?": "string",
+    }),
+  ),
+  trustStoreNames: ref,
 });
