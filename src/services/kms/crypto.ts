@@ -1,11 +1,12 @@
 /**
- * KMS's cryptography, on node:crypto only (OpenSSL underneath): key material per key spec, the
- * self-describing symmetric ciphertext blob, RSA-OAEP, signatures, HMAC and ECDH. Where
- * node:crypto has no one-shot call for a pre-hashed message (ECDSA and RSA-PSS over a DIGEST),
- * the same OpenSSL signs through its `openssl pkeyutl` command. No algorithm is written here.
+ * KMS's cryptography, on node:crypto (OpenSSL underneath): key material per key spec, the
+ * self-describing symmetric ciphertext blob, RSA-OAEP, signatures, HMAC and ECDH. node:crypto
+ * signs only messages it hashes itself, so signatures over a caller's digest (MessageType DIGEST)
+ * have their encodings in their own modules: RSASSA-PSS's EMSA-PSS in ./pss.ts (RFC 8017), ECDSA
+ * in ./ecdsa.ts (@noble/curves, with OpenSSL's point multiplication). PKCS#1 v1.5 over a digest
+ * is OpenSSL's own padding of a DigestInfo. Everything runs in process.
  */
 import type { KeySpec } from "@aws-sdk/client-kms";
-import { execFile } from "node:child_process";
 import {
   constants,
   createCipheriv,
@@ -26,12 +27,10 @@ import {
   timingSafeEqual,
   verify as cryptoVerify,
 } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { promisify } from "node:util";
 import { AwsError } from "../../core/errors.js";
 import type { KeyRecord, Material } from "./model.js";
+import { signPss, verifyPss } from "./pss.js";
 
 /** Curves of the ECC key specs, as OpenSSL names them. */
 export const CURVES: Partial<Record<KeySpec, string>> = {
@@ -84,8 +83,29 @@ export function newMaterial(secret: Buffer, date: number, extra: Partial<Materia
 }
 
 export const secretOf = (m: Material) => Buffer.from(m.Secret!, "base64");
-export const privateKeyOf = (m: Material) => createPrivateKey({ key: secretOf(m), format: "der", type: "pkcs8" });
-export const publicKeyDer = (m: Material) => createPublicKey(privateKeyOf(m)).export({ type: "spki", format: "der" });
+
+/**
+ * Parsed key pairs by their stored PKCS#8 (base64): OpenSSL's decoders take ~0.8 ms per parse,
+ * more than the signature itself. The entry is a function of the stored bytes alone, so it is
+ * never stale, on any store; the oldest entries make room past a bound.
+ */
+const PAIRS = new Map<string, { privateKey: KeyObject; publicKey: KeyObject }>();
+const PAIRS_MAX = 1024;
+
+function pairOf(m: Material) {
+  const secret = m.Secret!;
+  let pair = PAIRS.get(secret);
+  if (pair) return pair;
+  const privateKey = createPrivateKey({ key: Buffer.from(secret, "base64"), format: "der", type: "pkcs8" });
+  pair = { privateKey, publicKey: createPublicKey(privateKey) };
+  if (PAIRS.size >= PAIRS_MAX) PAIRS.delete(PAIRS.keys().next().value!);
+  PAIRS.set(secret, pair);
+  return pair;
+}
+
+export const privateKeyOf = (m: Material) => pairOf(m).privateKey;
+export const publicKeyOf = (m: Material) => pairOf(m).publicKey;
+export const publicKeyDer = (m: Material) => publicKeyOf(m).export({ type: "spki", format: "der" });
 
 // ---------------------------------------------------------------------------------------------
 // The symmetric ciphertext blob: 0x01 | key-id length | key id | material id (32 bytes) | IV (12) | tag (16) | AES-256-GCM ciphertext
@@ -164,7 +184,7 @@ const oaepHash = (algorithm: string) => (algorithm === "RSAES_OAEP_SHA_1" ? "sha
 export const oaepLimit = (spec: KeySpec, algorithm: string) => Number(spec.slice(4)) / 8 - 2 * (algorithm === "RSAES_OAEP_SHA_1" ? 20 : 32) - 2;
 
 export const rsaEncrypt = (m: Material, algorithm: string, plaintext: Uint8Array) =>
-  publicEncrypt({ key: createPublicKey(privateKeyOf(m)), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: oaepHash(algorithm) }, plaintext);
+  publicEncrypt({ key: publicKeyOf(m), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: oaepHash(algorithm) }, plaintext);
 
 export function rsaDecrypt(m: Material | KeyObject, algorithm: string, ciphertext: Uint8Array): Buffer | undefined {
   try {
@@ -207,6 +227,9 @@ const options = (key: KeyObject, algorithm: string) => {
   return { key, dsaEncoding: "der" as const };
 };
 
+/** The ECDSA module, loaded on the first ECDSA signature over a digest. */
+const ecdsa = () => import("./ecdsa.js");
+
 /** Signs a message (RAW) or its digest (DIGEST), as KMS does for the algorithm. */
 export async function sign(m: Material, algorithm: string, message: Uint8Array, digest: boolean): Promise<Buffer> {
   const key = privateKeyOf(m);
@@ -216,12 +239,13 @@ export async function sign(m: Material, algorithm: string, message: Uint8Array, 
   if (algorithm.startsWith("RSASSA_PKCS1")) {
     return privateEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([Buffer.from(DIGEST_INFO[hash], "hex"), message]));
   }
-  return pkeyutl(key, algorithm, message);
+  if (algorithm.startsWith("RSASSA_PSS")) return signPss(key, hash, message);
+  return (await ecdsa()).signDigest(key, message);
 }
 
 /** True when the signature verifies over the message (RAW) or its digest (DIGEST). */
 export async function verify(m: Material, algorithm: string, message: Uint8Array, digest: boolean, signature: Uint8Array): Promise<boolean> {
-  const key = createPublicKey(privateKeyOf(m));
+  const key = publicKeyOf(m);
   const { hash } = SIGNING_HASH[algorithm];
   try {
     if (algorithm === "ED25519_SHA_512") return cryptoVerify(null, message, key, signature);
@@ -231,38 +255,10 @@ export async function verify(m: Material, algorithm: string, message: Uint8Array
       const got = publicDecrypt({ key, padding: constants.RSA_PKCS1_PADDING }, signature);
       return got.length === expected.length && timingSafeEqual(got, expected);
     }
-    return await pkeyutl(privateKeyOf(m), algorithm, message, signature).then(
-      () => true,
-      () => false,
-    );
+    if (algorithm.startsWith("RSASSA_PSS")) return verifyPss(key, hash, message, signature);
+    return (await ecdsa()).verifyDigest(key, message, signature);
   } catch {
     return false;
-  }
-}
-
-/**
- * `openssl pkeyutl` signs or verifies a pre-hashed digest (node:crypto hashes the message itself).
- * The key goes through a private temporary file that is removed at once.
- */
-async function pkeyutl(key: KeyObject, algorithm: string, digest: Uint8Array, signature?: Uint8Array): Promise<Buffer> {
-  const { hash } = SIGNING_HASH[algorithm];
-  const dir = await mkdtemp(join(tmpdir(), "nubis-kms-"));
-  try {
-    const keyFile = join(dir, "key.pem");
-    await writeFile(keyFile, key.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
-    const args = ["pkeyutl", signature ? "-verify" : "-sign", "-inkey", keyFile, "-pkeyopt", `digest:${hash}`];
-    if (algorithm.startsWith("RSASSA_PSS")) args.push("-pkeyopt", "rsa_padding_mode:pss", "-pkeyopt", `rsa_pss_saltlen:${SIGNING_HASH[algorithm].bytes}`);
-    if (signature) {
-      const sigFile = join(dir, "sig");
-      await writeFile(sigFile, signature);
-      args.push("-sigfile", sigFile);
-    }
-    return await new Promise<Buffer>((resolve, reject) => {
-      const child = execFile("openssl", args, { encoding: "buffer" }, (error, stdout) => (error ? reject(error) : resolve(stdout)));
-      child.stdin!.end(digest);
-    });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,0 +1,77 @@
+/**
+ * ECDSA over a digest the caller computed (KMS Sign/Verify with MessageType DIGEST): node:crypto
+ * signs only what it hashed itself. Verification is @noble/curves' (prehash off, high S accepted
+ * as OpenSSL accepts it). Signing is the equation of FIPS 186-5 §6.4.1 with noble's modular
+ * arithmetic and DER encoding, but the one costly step, R = k·G, is OpenSSL's (through ECDH):
+ * noble's BigInt multiplication alone costs ~0.7 ms on P-256, twenty times OpenSSL's. As KMS's
+ * signatures, these are randomized (a fresh k each time) and S is not normalised to the low half.
+ * Loaded on the first such call (noble takes a while to import).
+ */
+import { createECDH, type ECDH, type KeyObject } from "node:crypto";
+import type { ECDSA } from "@noble/curves/abstract/weierstrass.js";
+import { p256, p384, p521 } from "@noble/curves/nist.js";
+import { secp256k1 } from "@noble/curves/secp256k1.js";
+
+/** The curves of the ECC key specs, by OpenSSL's names (KeyObject's namedCurve). */
+const CURVES: Record<string, ECDSA> = { prime256v1: p256, secp384r1: p384, secp521r1: p521, secp256k1 };
+
+const toBigInt = (bytes: Uint8Array) => (bytes.length ? BigInt(`0x${Buffer.from(bytes).toString("hex")}`) : 0n);
+
+interface EcKey {
+  curve: ECDSA;
+  ecdh: ECDH;
+  /** The private scalar (absent for a public key). */
+  d?: bigint;
+  /** The public point, uncompressed SEC1 (0x04 ‖ x ‖ y). */
+  point: Uint8Array;
+}
+
+// KeyObjects are cached by the caller (crypto.ts), so their scalars are read from the JWK once.
+const parsed = new WeakMap<KeyObject, EcKey>();
+
+function ecKey(key: KeyObject): EcKey {
+  let k = parsed.get(key);
+  if (!k) {
+    const name = key.asymmetricKeyDetails!.namedCurve!;
+    const jwk = key.export({ format: "jwk" });
+    const b64 = (s: string) => Buffer.from(s, "base64url");
+    k = {
+      curve: CURVES[name],
+      ecdh: createECDH(name),
+      d: jwk.d ? toBigInt(b64(jwk.d)) : undefined,
+      point: Buffer.concat([Buffer.from([4]), b64(jwk.x!), b64(jwk.y!)]),
+    };
+    parsed.set(key, k);
+  }
+  return k;
+}
+
+/** The DER signature SEQUENCE { r, s } of a digest, with a private EC key. */
+export function signDigest(key: KeyObject, digest: Uint8Array): Buffer {
+  const { curve, ecdh, d } = ecKey(key);
+  const Fn = curve.Point.Fn;
+  // Steps 1–3: e from the leftmost bits of the digest (a digest is never longer than n here: KMS
+  // pairs each curve with its hash, and SHA-512's 512 bits are fewer than P-521's order's 521).
+  const excess = 8 * digest.length - Fn.BITS;
+  const e = Fn.create(excess > 0 ? toBigInt(digest) >> BigInt(excess) : toBigInt(digest));
+  for (;;) {
+    const kBytes = curve.utils.randomSecretKey(); // 4: k uniform in [1, n − 1]
+    ecdh.setPrivateKey(kBytes); // 5: R = k·G, by OpenSSL
+    const R = ecdh.getPublicKey();
+    const r = Fn.create(toBigInt(R.subarray(1, 1 + (R.length - 1) / 2))); // 6: r = x(R) mod n
+    if (r === 0n) continue;
+    const s = Fn.mul(Fn.inv(Fn.fromBytes(kBytes)), Fn.add(e, Fn.mul(r, d!))); // 7: s = k⁻¹(e + r·d) mod n
+    if (s === 0n) continue;
+    return Buffer.from(new curve.Signature(r, s).toBytes("der")); // 8, as DER (RFC 3279)
+  }
+}
+
+/** True when `signature` (DER) is an ECDSA signature of the digest under the key's public point. */
+export function verifyDigest(key: KeyObject, digest: Uint8Array, signature: Uint8Array): boolean {
+  const { curve, point } = ecKey(key);
+  try {
+    return curve.verify(signature, digest, point, { prehash: false, lowS: false, format: "der" });
+  } catch {
+    return false;
+  }
+}
