@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// Stack traces name src/ lines (the bundle ships its source map).
-process.setSourceMapsEnabled(true);
 import { parseArgs } from "node:util";
 import { parseRootCredentials } from "./core/auth/credentials.js";
 import { type AuthMode, defaultConfig, type NubisConfig, parseQuotas } from "./core/config.js";

@@ -16,6 +16,7 @@ import { type Store, StoreUnavailableError } from "./store/store.js";
 import { mutationRefusal } from "../console/admin.js";
 import { RequestLog } from "../console/requestLog.js";
 import { readObject } from "./objects.js";
+import { mappedStack } from "./stackTrace.js";
 
 export const VERSION = "0.1.0";
 
@@ -119,7 +120,7 @@ export class Nubis {
   listen(): Promise<Server> {
     const server = createServer((req, res) => {
       this.handle(req, res).catch((error) => {
-        console.error("nubis: unexpected failure", error);
+        console.error("nubis: unexpected failure", mappedStack(error));
         if (!res.headersSent) res.writeHead(500).end();
       });
     });
@@ -279,7 +280,7 @@ export class Nubis {
       // The state database is down or too contended: a 5xx the SDKs retry, not a crash report.
       else if (error instanceof StoreUnavailableError) awsError = new AwsError(def.internalErrorCode, error.message, 503);
       else {
-        console.error(`nubis: ${def.name} ${operation} failed`, error);
+        console.error(`nubis: ${def.name} ${operation} failed`, mappedStack(error));
         awsError = new AwsError(def.internalErrorCode, "We encountered an internal error. Please try again.", 500);
       }
       const status = awsError.status ?? service.errorStatus(awsError.code) ?? 400;
