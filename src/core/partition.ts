@@ -23,3 +23,27 @@ export const inPartition = (arn: string, region: string | undefined) => {
   const partition = partitionOf(region);
   return partition === "aws" ? arn : arn.replace(/^arn:aws:/, `arn:${partition}:`);
 };
+
+/**
+ * nubis keeps one state whatever partition a client signs for, with every ARN in the `aws`
+ * spelling; the protocol boundary speaks the signing region's partition. This respells the ARNs
+ * of a decoded input (`to` = "aws") or of an output (`from` = "aws"): a string value that is an
+ * ARN of `from`, anywhere in the structure. Stored objects are never changed: what differs is
+ * copied. Documents (policies are JSON text) are left as the caller wrote them.
+ */
+export function respellArns<T>(value: T, from: string, to: string): T {
+  const prefix = `arn:${from}:`;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === "string") return v.startsWith(prefix) ? `arn:${to}:${v.slice(prefix.length)}` : v;
+    if (Array.isArray(v)) return v.map(walk);
+    if (v === null || typeof v !== "object" || v instanceof Date || ArrayBuffer.isView(v)) return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = walk(x);
+    return out;
+  };
+  return walk(value) as T;
+}
+
+/** A message's ARNs (an error's "User: arn:aws:iam::…") in the partition's spelling. */
+export const messageInPartition = (message: string, partition: string) =>
+  partition === "aws" ? message : message.replace(/\barn:aws:/g, `arn:${partition}:`);

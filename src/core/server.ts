@@ -17,6 +17,7 @@ import { mutationRefusal } from "../console/admin.js";
 import { RequestLog } from "../console/requestLog.js";
 import { readObject } from "./objects.js";
 import { mappedStack } from "./stackTrace.js";
+import { messageInPartition, partitionOf, respellArns } from "./partition.js";
 
 export const VERSION = "0.1.0";
 
@@ -251,6 +252,7 @@ export class Nubis {
     const { service, protocol } = this.ready.get(def.name) ?? (await this.load(def));
     let operation = "-";
     let caller: string | undefined;
+    const partition = partitionOf(this.regionOf(scope));
     try {
       const now = new Date();
       // --auth signature|iam: who signed, before anything of the request is read.
@@ -258,7 +260,8 @@ export class Nubis {
         this.config.auth === "none" ? undefined : await authenticate(request, service, this.config, this.store, this.services, now);
       operation = protocol.operationOf(request, service);
       const schema = service.operations.get(operation)!;
-      const input = protocol.decodeInput(request, service, schema);
+      const decoded = protocol.decodeInput(request, service, schema);
+      const input = partition === "aws" ? decoded : respellArns(decoded, partition, "aws");
       if (def.handlers[operation]) {
         const problems = new Validator(def.validationErrorCode);
         checkDecoded(schema.input, input, "", def.fractionalNumbers ?? false, problems);
@@ -272,11 +275,14 @@ export class Nubis {
       caller = ctx.principal.arn;
       if (/^AKIA/.test(ctx.accessKeyId)) await this.recordUse(def, ctx);
       if (this.config.auth === "iam") await authorize(input, ctx, service, this.store, this.services, request.sourceIp);
-      const output = await handler(input, ctx);
+      const answer = await handler(input, ctx);
+      const output = partition === "aws" ? answer : respellArns(answer, "aws", partition);
       return { service: def.name, operation, http: protocol.encodeOutput(service, schema, output, requestId), caller };
     } catch (error) {
       let awsError: AwsError;
-      if (error instanceof AwsError) awsError = error;
+      if (error instanceof AwsError) {
+        awsError = partition === "aws" ? error : new AwsError(error.code, messageInPartition(error.message, partition), error.status, error.fields);
+      }
       // The state database is down or too contended: a 5xx the SDKs retry, not a crash report.
       else if (error instanceof StoreUnavailableError) awsError = new AwsError(def.internalErrorCode, error.message, 503);
       else {
@@ -308,7 +314,7 @@ export class Nubis {
       service: def.name,
       operation,
       account: principal.account,
-      region: scope?.region && scope.region !== "aws-global" ? scope.region : this.config.defaultRegion,
+      region: this.regionOf(scope),
       principal,
       accessKeyId,
       now,
@@ -317,6 +323,11 @@ export class Nubis {
       transaction: (work) => store.transaction(work),
       readObject: (location) => readObject(this.config, location),
     };
+  }
+
+  /** The region a request acts in: the one it is signed for (a global service's `aws-global` is the default region). */
+  private regionOf(scope: ReturnType<typeof credentialScopeOf>): string {
+    return scope?.region && scope.region !== "aws-global" ? scope.region : this.config.defaultRegion;
   }
 
   /** A request signed with an issued key counts as its last use (whatever it answers next). */
