@@ -30,6 +30,8 @@ Options (each also read from an environment variable):
   --default-account ID   account of unknown access keys (NUBIS_DEFAULT_ACCOUNT, default 000000000000)
   --default-region NAME  region of unsigned requests (NUBIS_DEFAULT_REGION, default us-east-1)
   --quota S.NAME=N       override a service quota, repeatable (NUBIS_QUOTAS, comma-separated)
+  --oidc-jwks ISSUER=URL the JWKS URL of an OIDC issuer: web identity tokens it signs are
+                         signature-checked, repeatable (NUBIS_OIDC_JWKS, comma-separated)
   --cloudfront-deploy-delay MS
                          CloudFront InProgress -> Deployed delay (NUBIS_CLOUDFRONT_DEPLOY_DELAY_MS, default 300)
   --quicksight-delay MS  how long QuickSight creates and updates read as in progress
@@ -42,6 +44,21 @@ Options (each also read from an environment variable):
   --quiet                no per-request log lines (NUBIS_LOG=0 or false)
   --help, --version
 `;
+
+/** `--oidc-jwks ISSUER=URL`: the JWKS URL by issuer (split at the first `=`, as a URL's query may hold more). */
+function parseOidcJwks(specs: string[]): Record<string, string> | undefined {
+  if (!specs.length) return undefined;
+  const jwks: Record<string, string> = {};
+  for (const spec of specs.flatMap((s) => s.split(",")).filter(Boolean)) {
+    const at = spec.indexOf("=");
+    const [issuer, url] = [spec.slice(0, at), spec.slice(at + 1)];
+    if (at < 0 || !/^https?:\/\/\S+$/.test(issuer) || !URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+      throw new Error(`invalid --oidc-jwks '${spec}': expected ISSUER=URL, both http(s) URLs`);
+    }
+    jwks[issuer.replace(/\/$/, "")] = url;
+  }
+  return jwks;
+}
 
 /** A delay option: whole milliseconds, 0 or more. */
 function milliseconds(spec: string | undefined, fallback: number, what: string): number {
@@ -73,6 +90,7 @@ function configFrom(argv: string[], env: NodeJS.ProcessEnv): NubisConfig {
       "init-state": { type: "string" },
       "init-state-force": { type: "boolean" },
       "database-url": { type: "string" },
+      "oidc-jwks": { type: "string", multiple: true },
       "database-schema": { type: "string" },
       "database-pool": { type: "string" },
       auth: { type: "string" },
@@ -132,6 +150,7 @@ function configFrom(argv: string[], env: NodeJS.ProcessEnv): NubisConfig {
     rootCredentials: parseRootCredentials(values["root-credentials"] ?? (env.NUBIS_ROOT_CREDENTIALS ? [env.NUBIS_ROOT_CREDENTIALS] : [])),
     defaultAccount: account,
     defaultRegion: values["default-region"] ?? env.NUBIS_DEFAULT_REGION ?? config.defaultRegion,
+    oidcJwks: parseOidcJwks([...(env.NUBIS_OIDC_JWKS ? [env.NUBIS_OIDC_JWKS] : []), ...(values["oidc-jwks"] ?? [])]),
     quotas: parseQuotas([...(env.NUBIS_QUOTAS ? [env.NUBIS_QUOTAS] : []), ...(values.quota ?? [])]),
     log: !(values.quiet || ["0", "false", "off", "no"].includes((env.NUBIS_LOG ?? "").toLowerCase())),
     cloudfrontDeployDelayMs,

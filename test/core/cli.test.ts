@@ -8,7 +8,10 @@ import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { IAMClient, GetGroupCommand } from "@aws-sdk/client-iam";
+import { CreateOpenIDConnectProviderCommand, CreateRoleCommand, IAMClient, GetGroupCommand } from "@aws-sdk/client-iam";
+import { AssumeRoleWithWebIdentityCommand } from "@aws-sdk/client-sts";
+import { generateKeyPairSync, sign } from "node:crypto";
+import { createServer as createHttpServer } from "node:http";
 import { clientConfig, failure } from "../harness.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -50,6 +53,15 @@ describe("start-up refusals are one line that says what to do", () => {
       assert.equal(r.status, 2);
       assert.ok(oneLine(r.stderr), r.stderr);
       assert.match(r.stderr, /cloudfront-deploy-delay|CloudFront deploy delay/);
+    });
+  }
+
+  for (const spec of ["https://issuer.example", "token.example=https://x/jwks", "https://issuer.example=ftp://x/jwks"]) {
+    it(`refuses --oidc-jwks ${spec}`, () => {
+      const r = refuse(["--oidc-jwks", spec]);
+      assert.equal(r.status, 2);
+      assert.ok(oneLine(r.stderr), r.stderr);
+      assert.match(r.stderr, /invalid --oidc-jwks .*ISSUER=URL/);
     });
   }
 
@@ -103,6 +115,35 @@ describe("running", () => {
       assert.equal((await whoAmI("ENVKEY", "env-secret")).Account, "000000000000");
     } finally {
       child.kill();
+    }
+  });
+
+  it("--oidc-jwks ISSUER=URL: web identity tokens of that issuer are checked against its keys", async () => {
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const jwks = createHttpServer((_req, res) => res.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: "jwk" }), kid: "k1", alg: "RS256" }] })));
+    await new Promise<void>((resolve) => jwks.listen(0, "127.0.0.1", () => resolve()));
+    const issuer = "https://token.cli.test";
+    const { child, endpoint } = await start(["--quiet", "--oidc-jwks", `${issuer}=http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks`]);
+    try {
+      const root = { accessKeyId: "test", secretAccessKey: "test" };
+      const iam = new IAMClient(clientConfig(endpoint, "us-east-1", root));
+      const { OpenIDConnectProviderArn } = await iam.send(new CreateOpenIDConnectProviderCommand({ Url: issuer, ClientIDList: ["sts.amazonaws.com"] }));
+      const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Federated: OpenIDConnectProviderArn }, Action: "sts:AssumeRoleWithWebIdentity" }] };
+      const { Role } = await iam.send(new CreateRoleCommand({ RoleName: "ci", AssumeRolePolicyDocument: JSON.stringify(trust) }));
+      const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString("base64url");
+      const token = (key = privateKey) => {
+        const now = Math.floor(Date.now() / 1000);
+        const signed = `${b64({ alg: "RS256", typ: "JWT", kid: "k1" })}.${b64({ iss: issuer, aud: "sts.amazonaws.com", sub: "ci", iat: now, exp: now + 600 })}`;
+        return `${signed}.${sign("sha256", Buffer.from(signed), key).toString("base64url")}`;
+      };
+      const sts = new STSClient(clientConfig(endpoint, "us-east-1", root));
+      const assume = (WebIdentityToken: string) => sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: Role!.Arn, RoleSessionName: "ci", WebIdentityToken }));
+      assert.match((await assume(token())).AssumedRoleUser!.Arn!, /assumed-role\/ci\/ci$/);
+      const e = await failure(assume(token(generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey)));
+      assert.equal(e.name, "InvalidIdentityTokenException");
+    } finally {
+      child.kill();
+      jwks.close();
     }
   });
 });
