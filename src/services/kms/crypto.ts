@@ -23,6 +23,7 @@ import {
   publicDecrypt,
   publicEncrypt,
   randomBytes,
+  randomFillSync,
   sign as cryptoSign,
   timingSafeEqual,
   verify as cryptoVerify,
@@ -82,6 +83,24 @@ export function newMaterial(secret: Buffer, date: number, extra: Partial<Materia
   };
 }
 
+// Small random values (IVs, data keys) come from a pool refilled 4 KiB at a time: one OpenSSL
+// call per pool rather than one per value (node:crypto's randomUUID does the same).
+const POOL = Buffer.allocUnsafe(4096);
+let poolAt = POOL.length;
+
+/** `n` bytes from the CSPRNG, as randomBytes gives them. */
+export function random(n: number): Buffer {
+  if (n > POOL.length / 4) return randomBytes(n);
+  if (poolAt + n > POOL.length) {
+    randomFillSync(POOL);
+    poolAt = 0;
+  }
+  // A copy: the pool's bytes are overwritten at the next refill.
+  const out = Buffer.from(POOL.subarray(poolAt, poolAt + n));
+  poolAt += n;
+  return out;
+}
+
 export const secretOf = (m: Material) => Buffer.from(m.Secret!, "base64");
 
 /**
@@ -118,20 +137,27 @@ const VERSION = 0x01;
  * blobs), the material version, and the encryption context in canonical form.
  */
 function aad(k: KeyRecord, materialId: string, context: Record<string, string> | undefined): Buffer {
-  const parts: Buffer[] = [Buffer.from(`nubis-kms/1\0${k.Account}\0${k.MultiRegion ? "*" : k.Region}\0${k.KeyId}\0${materialId}\0`)];
-  const entries = Object.entries(context ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const length = (s: string) => {
-    const b = Buffer.from(s, "utf8");
-    const n = Buffer.alloc(4);
-    n.writeUInt32BE(b.length);
-    return Buffer.concat([n, b]);
+  const head = `nubis-kms/1\0${k.Account}\0${k.MultiRegion ? "*" : k.Region}\0${k.KeyId}\0${materialId}\0`;
+  // The context's pairs, sorted by key, each string as a 4-byte big-endian length and its UTF-8 bytes.
+  const keys = context ? Object.keys(context).sort() : [];
+  let size = Buffer.byteLength(head);
+  for (const key of keys) size += 8 + Buffer.byteLength(key) + Buffer.byteLength(context![key]);
+  const out = Buffer.allocUnsafe(size);
+  let at = out.write(head);
+  const put = (text: string) => {
+    const n = out.write(text, at + 4);
+    out.writeUInt32BE(n, at);
+    at += 4 + n;
   };
-  for (const [key, value] of entries) parts.push(length(key), length(value));
-  return Buffer.concat(parts);
+  for (const key of keys) {
+    put(key);
+    put(context![key]);
+  }
+  return out;
 }
 
 export function sealBlob(k: KeyRecord, m: Material, plaintext: Uint8Array, context: Record<string, string> | undefined): Buffer {
-  const iv = randomBytes(12);
+  const iv = random(12);
   const cipher = createCipheriv("aes-256-gcm", secretOf(m), iv);
   cipher.setAAD(aad(k, m.Id, context));
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);

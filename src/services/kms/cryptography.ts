@@ -41,6 +41,7 @@ import {
   openBlob,
   parseBlob,
   publicKeyDer,
+  random,
   rsaDecrypt,
   rsaEncrypt,
   sameBytes,
@@ -318,7 +319,7 @@ const dataKey = (operation: string, withPlaintext: boolean): Handler<GenerateDat
   if (input.Recipient) throw new AwsError("ValidationException", "Recipient (Nitro Enclaves attestation) is not supported by this KMS endpoint.");
   return ctx.transaction(async (tx) => {
     const key = await dataKeyKey(tx, ctx, input.KeyId!, operation);
-    const plaintext = randomBytes(input.NumberOfBytes ?? (input.KeySpec === "AES_128" ? 16 : 32));
+    const plaintext = random(input.NumberOfBytes ?? (input.KeySpec === "AES_128" ? 16 : 32));
     const out = encryptWith(key, undefined, plaintext, input.EncryptionContext);
     if (input.DryRun) throw DRY_RUN();
     await used(tx, ctx, key, operation);
