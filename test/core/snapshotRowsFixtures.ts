@@ -54,6 +54,12 @@ export async function richCloudFront(endpoint: string) {
   await cf.send(new C.CreateFunctionCommand({ Name: "fn", FunctionConfig: { Comment: "", Runtime: "cloudfront-js-2.0" }, FunctionCode: new TextEncoder().encode("function handler(e) { return e.request; }") }));
   const fn = await cf.send(new C.DescribeFunctionCommand({ Name: "fn" }));
   await cf.send(new C.PublishFunctionCommand({ Name: "fn", IfMatch: fn.ETag }));
+  const cfn = await cf.send(
+    new C.CreateConnectionFunctionCommand({ Name: "cfn", ConnectionFunctionConfig: { Comment: "", Runtime: "cloudfront-js-2.0" }, ConnectionFunctionCode: new TextEncoder().encode("function connectionHandler(c) { c.allow(); }") }),
+  );
+  await cf.send(new C.PublishConnectionFunctionCommand({ Id: cfn.ConnectionFunctionSummary!.Id, IfMatch: cfn.ETag }));
+  // No S3 endpoint here: the store reads as failed, a row with its Reason.
+  await cf.send(new C.CreateTrustStoreCommand({ Name: "ts", CaCertificatesBundleSource: { CaCertificatesBundleS3Location: { Bucket: "bundles", Key: "ca.pem", Region: "us-east-1" } } }));
   await cf.send(new C.CreateKeyValueStoreCommand({ Name: "kvs" }));
   const rtl = await cf.send(
     new C.CreateRealtimeLogConfigCommand({
