@@ -13,12 +13,19 @@ import type { Transaction } from "../../core/store/store.js";
 import { keyArn, putKey, requireKey, requireNotPendingDeletion } from "./model.js";
 import * as check from "./validation.js";
 
+// One string per account, shared by every key that keeps the default policy: the memory store
+// holds records by reference, so 100,000 keys do not hold 100,000 copies (~300 bytes each).
+const DEFAULT_POLICIES = new Map<string, string>();
+
 /**
  * The key policy KMS attaches when none is given: the account root may do anything, which
  * delegates the key's use to the account's IAM policies. Written as KMS prints it (Jackson style).
  */
-export const defaultPolicy = (account: string) =>
-  `{
+export function defaultPolicy(account: string): string {
+  let policy = DEFAULT_POLICIES.get(account);
+  if (policy === undefined) {
+    if (DEFAULT_POLICIES.size >= 1000) DEFAULT_POLICIES.clear();
+    policy = `{
   "Version" : "2012-10-17",
   "Id" : "key-default-1",
   "Statement" : [ {
@@ -31,6 +38,10 @@ export const defaultPolicy = (account: string) =>
     "Resource" : "*"
   } ]
 }`;
+    DEFAULT_POLICIES.set(account, policy);
+  }
+  return policy;
+}
 
 const malformed = (message: string) => new AwsError("MalformedPolicyDocumentException", message);
 const INVALID_PRINCIPALS = "Policy contains a statement with one or more invalid principals.";
