@@ -11,6 +11,7 @@ import { createECDH, type ECDH, type KeyObject } from "node:crypto";
 import type { ECDSA } from "@noble/curves/abstract/weierstrass.js";
 import { p256, p384, p521 } from "@noble/curves/nist.js";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { random } from "./crypto.js";
 
 /** The curves of the ECC key specs, by OpenSSL's names (KeyObject's namedCurve). */
 const CURVES: Record<string, ECDSA> = { prime256v1: p256, secp384r1: p384, secp521r1: p521, secp256k1 };
@@ -54,13 +55,18 @@ export function signDigest(key: KeyObject, digest: Uint8Array): Buffer {
   // pairs each curve with its hash, and SHA-512's 512 bits are fewer than P-521's order's 521).
   const excess = 8 * digest.length - Fn.BITS;
   const e = Fn.create(excess > 0 ? toBigInt(digest) >> BigInt(excess) : toBigInt(digest));
+  const topBits = 0xff >> (8 * Fn.BYTES - Fn.BITS);
   for (;;) {
-    const kBytes = curve.utils.randomSecretKey(); // 4: k uniform in [1, n − 1]
+    // 4: k uniform in [1, n − 1], by rejection sampling (FIPS 186-5 §A.3.2): Fn.BITS random bits until below n.
+    const kBytes = random(Fn.BYTES);
+    kBytes[0] &= topBits;
+    const k = toBigInt(kBytes);
+    if (k === 0n || k >= Fn.ORDER) continue;
     ecdh.setPrivateKey(kBytes); // 5: R = k·G, by OpenSSL
     const R = ecdh.getPublicKey();
     const r = Fn.create(toBigInt(R.subarray(1, 1 + (R.length - 1) / 2))); // 6: r = x(R) mod n
     if (r === 0n) continue;
-    const s = Fn.mul(Fn.inv(Fn.fromBytes(kBytes)), Fn.add(e, Fn.mul(r, d!))); // 7: s = k⁻¹(e + r·d) mod n
+    const s = Fn.mul(Fn.inv(k), Fn.add(e, Fn.mul(r, d!))); // 7: s = k⁻¹(e + r·d) mod n
     if (s === 0n) continue;
     return Buffer.from(new curve.Signature(r, s).toBytes("der")); // 8, as DER (RFC 3279)
   }
