@@ -184,6 +184,27 @@ describe("staging distributions in a policy", () => {
   });
 });
 
+describe("a primary holding a policy", () => {
+  it("cannot be deleted until the policy is detached from it", async () => {
+    const c = client();
+    const primary = await c.send(new CreateDistributionCommand({ DistributionConfig: distributionConfig({ Enabled: false }) }));
+    const p = primary.Distribution!;
+    const staging = await c.send(new CopyDistributionCommand({ PrimaryDistributionId: p.Id, Staging: true, Enabled: false, CallerReference: unique("copy") }));
+    const cdp = await c.send(new CreateContinuousDeploymentPolicyCommand({ ContinuousDeploymentPolicyConfig: policy(staging.Distribution!.DomainName!) }));
+    const id = cdp.ContinuousDeploymentPolicy!.Id!;
+    const attached = await c.send(new UpdateDistributionCommand({ Id: p.Id, IfMatch: primary.ETag, DistributionConfig: { ...p.DistributionConfig!, ContinuousDeploymentPolicyId: id } }));
+    const ready = await until(() => c.send(new GetDistributionCommand({ Id: p.Id })), (x) => x.Distribution!.Status === "Deployed");
+    const error = await refused(() => c.send(new DeleteDistributionCommand({ Id: p.Id, IfMatch: ready.ETag })), "ResourceInUse", 409);
+    assert.match(error.message, new RegExp(id));
+    // Terraform's order: detach (an empty ContinuousDeploymentPolicyId), wait, delete.
+    const detached = await c.send(
+      new UpdateDistributionCommand({ Id: p.Id, IfMatch: attached.ETag, DistributionConfig: { ...attached.Distribution!.DistributionConfig!, ContinuousDeploymentPolicyId: "" } }),
+    );
+    await until(() => c.send(new GetDistributionCommand({ Id: p.Id })), (x) => x.Distribution!.Status === "Deployed");
+    await c.send(new DeleteDistributionCommand({ Id: p.Id, IfMatch: detached.ETag }));
+  });
+});
+
 describe("UpdateDistributionWithStagingConfig", () => {
   it("promotes the staging config onto the primary, keeps the primary's identity, disables the policy", async () => {
     const { primary, staging } = await primaryAndStaging();

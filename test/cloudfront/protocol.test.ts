@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
-import { CloudFrontClient, CreateKeyGroupCommand, GetPublicKeyCommand, ListPublicKeysCommand } from "@aws-sdk/client-cloudfront";
+import { CloudFrontClient, CreateConnectionFunctionCommand, CreateKeyGroupCommand, GetPublicKeyCommand, ListPublicKeysCommand } from "@aws-sdk/client-cloudfront";
 import { clientConfig, credentials, failure, useServer } from "../harness.js";
 import { cloudFront, createKey, reset, rsaPem, snapshot, UUID } from "./fixtures.js";
 
@@ -27,25 +27,24 @@ async function errorOf(res: Response) {
 }
 
 describe("restXml protocol (CloudFront)", () => {
-  it("answers an operation without a handler with NotImplemented (501, Receiver) naming it", async () => {
-    const e = await errorOf(await call("GET", "/2020-05-31/trust-store/ts_2wjDZi3hD1ivOXf6rpZJOSNE1AB"));
-    assert.deepEqual([e.status, e.type, e.code], [501, "Receiver", "NotImplemented"]);
-    assert.match(e.message, /GetTrustStore/);
-  });
-
+  // Every operation of CloudFront's model has a handler now, so none answers NotImplemented here
+  // (test/core/protocol.test.ts keeps that answer's shape).
   it("matches query literals and prefers the most specific template", async () => {
-    const cases: Array<[string, string, string]> = [
-      // TagResource/UntagResource (`?Operation=Tag|Untag`) are served now: tagging.test.ts checks their dispatch.
-      // Trust stores and connection functions are out of nubis's scope: they show the /describe preference.
-      ["GET", "/2020-05-31/connection-function/cf_2wjDZi3hD1ivOXf6rpZJOSNE1AB/describe", "DescribeConnectionFunction"],
-      ["GET", "/2020-05-31/connection-function/cf_2wjDZi3hD1ivOXf6rpZJOSNE1AB", "GetConnectionFunction"],
-      ["POST", "/2020-05-31/trust-store", "CreateTrustStore"],
-    ];
-    for (const [method, path, operation] of cases) {
-      const e = await errorOf(await call(method, path, method === "POST" ? "<x/>" : undefined));
-      assert.equal(e.code, "NotImplemented", `${method} ${path}`);
-      assert.match(e.message, new RegExp(`${operation} yet`), `${method} ${path} -> ${operation}`);
-    }
+    const c = client();
+    const created = await c.send(
+      new CreateConnectionFunctionCommand({ Name: "routing", ConnectionFunctionConfig: { Comment: "", Runtime: "cloudfront-js-2.0" }, ConnectionFunctionCode: Buffer.from("function connectionHandler(c) { c.allow(); }") }),
+    );
+    const id = created.ConnectionFunctionSummary!.Id!;
+    // `/describe` is DescribeConnectionFunction (its summary as XML), the bare path GetConnectionFunction (the code).
+    const described = await call("GET", `/2020-05-31/connection-function/${id}/describe`);
+    assert.equal(described.status, 200);
+    assert.match(await described.text(), new RegExp(`<ConnectionFunctionSummary xmlns="${NS}"><Name>routing</Name><Id>${id}</Id>`));
+    const code = await call("GET", `/2020-05-31/connection-function/${id}`);
+    assert.equal(code.status, 200);
+    assert.equal(code.headers.get("content-type"), "application/octet-stream");
+    assert.equal(await code.text(), "function connectionHandler(c) { c.allow(); }");
+    const missing = await errorOf(await call("GET", "/2020-05-31/trust-store/ts_2wjDZi3hD1ivOXf6rpZJOSNE1AB"));
+    assert.deepEqual([missing.status, missing.type, missing.code], [404, "Sender", "EntityNotFound"]);
   });
 
   it("routes ?WithTags to CreateDistributionWithTags, whose payload root is DistributionConfigWithTags", async () => {

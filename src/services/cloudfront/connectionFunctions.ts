@@ -24,9 +24,9 @@ import type { Handler, RequestContext } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import { distributionsUsing } from "./distributions.js";
 import { runFunction } from "./functionRuntime.js";
-import { functionConfigOf, kvsRefs, pickStage, publishStage, type Staged, stagedStatus, stageNameOf, type StageName, testEvent, validStage } from "./functionStages.js";
+import { functionConfigOf, kvsRefs, pickStage, publishStage, type Staged, stagedPage, stagedStatus, stageNameOf, type StageName, testEvent, validStage } from "./functionStages.js";
 import { arnOf, resourceUrl } from "./ids.js";
-import { key, listPage, maxItemsOf } from "./model.js";
+import { findByIdentifier, key, maxItemsOf } from "./model.js";
 import { refuseInUse, setReferences } from "./references.js";
 import { dropTags, initTags, taggable, validTags } from "./tagging.js";
 import { checkIfMatch } from "./versioning.js";
@@ -60,15 +60,8 @@ const tooLarge = (limit: number) => new AwsError("EntitySizeLimitExceeded", `The
 const holder = (id: string) => `connection-function:${id}`;
 
 /** Identifier is the Id, the Name or the ARN. */
-export async function findConnectionFunction(tx: Transaction, account: string, identifier: string): Promise<ConnectionFunctionRecord | undefined> {
-  const prefix = arnOf(account, TYPE, "");
-  const ref = identifier.startsWith(prefix) ? identifier.slice(prefix.length) : identifier;
-  if (!ref || ref.includes("/")) return undefined;
-  const byId = await tx.get<ConnectionFunctionRecord>(TABLE, key(account, ref));
-  if (byId) return byId;
-  const id = NAME.test(ref) ? await tx.get<string>(NAMES, key(account, ref)) : undefined;
-  return id ? tx.get<ConnectionFunctionRecord>(TABLE, key(account, id)) : undefined;
-}
+export const findConnectionFunction = (tx: Transaction, account: string, identifier: string) =>
+  findByIdentifier<ConnectionFunctionRecord>(tx, { table: TABLE, names: NAMES, type: TYPE }, account, identifier);
 
 async function requireConnectionFunction(tx: Transaction, account: string, identifier: string | undefined): Promise<ConnectionFunctionRecord> {
   const found = identifier ? await findConnectionFunction(tx, account, identifier) : undefined;
@@ -166,26 +159,10 @@ export const ListConnectionFunctions: Handler<ListConnectionFunctionsRequest, Li
   const maxItems = maxItemsOf(input.MaxItems);
   const stage = stageNameOf(input.Stage);
   return ctx.transaction(async (tx) => {
-    const rows: ConnectionFunctionRecord[] = [];
-    let marker = input.Marker;
-    let more = false;
-    // LIVE filters rows: keep scanning until the page is full (and one more is known) or the table ends.
-    for (;;) {
-      const page = await listPage<ConnectionFunctionRecord>(tx, TABLE, ctx.account, marker, maxItems);
-      for (const r of page.items) {
-        if (stage === "LIVE" && !r.Live) continue;
-        if (rows.length === maxItems) {
-          more = true;
-          break;
-        }
-        rows.push(r);
-      }
-      if (more || !page.nextMarker) break;
-      marker = page.nextMarker;
-    }
+    const page = await stagedPage<ConnectionFunctionRecord>(tx, TABLE, ctx.account, input.Marker, maxItems, stage, (r) => r.Id);
     const items: ConnectionFunctionSummary[] = [];
-    for (const r of rows) items.push(await summaryOf(tx, ctx, r, stage));
-    return { ...(more ? { NextMarker: rows[rows.length - 1].Id } : {}), ConnectionFunctions: items };
+    for (const r of page.items) items.push(await summaryOf(tx, ctx, r, stage));
+    return { ...(page.nextMarker ? { NextMarker: page.nextMarker } : {}), ConnectionFunctions: items };
   });
 };
 

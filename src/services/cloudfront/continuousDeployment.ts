@@ -248,8 +248,19 @@ export const UpdateDistributionWithStagingConfig: Handler<UpdateDistributionWith
   return { Distribution: { ...out.Distribution!, Status: "InProgress" }, ETag: updated.ETag };
 };
 
-/** A staging distribution that a policy names cannot be deleted until the policy is (DeleteDistribution). */
-export async function refuseStagingInPolicy(tx: Transaction, account: string, d: DistributionRecord): Promise<void> {
+/**
+ * DeleteDistribution's continuous deployment rules: a primary that still holds a policy
+ * (ContinuousDeploymentPolicyId) cannot be deleted until it is detached, as Terraform does first;
+ * a staging distribution that a policy names, until the policy is deleted.
+ */
+export async function refuseDeploymentInUse(tx: Transaction, account: string, d: DistributionRecord): Promise<void> {
+  if (d.Config.ContinuousDeploymentPolicyId) {
+    throw new AwsError(
+      "ResourceInUse",
+      `The distribution is associated with the continuous deployment policy ${d.Config.ContinuousDeploymentPolicyId}: remove it from the distribution before deleting the distribution.`,
+      409,
+    );
+  }
   if (!d.Config.Staging) return;
   for (const [, p] of await tx.scan<PolicyRecord>(TABLE, { prefix: `${account}/`, limit: 10000 })) {
     if ((p.Config.StagingDistributionDnsNames.Items ?? []).includes(d.DomainName)) {

@@ -34,7 +34,7 @@ import { AwsError } from "../../core/errors.js";
 import type { Handler, RequestContext } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import { claimDomains } from "./aliases.js";
-import { refuseStagingInPolicy } from "./continuousDeployment.js";
+import { refuseDeploymentInUse } from "./continuousDeployment.js";
 import { allBehaviours, checkReferences, normalise } from "./distributionConfig.js";
 import { arnOf, distributionId, LOWER_DOMAIN, resourceUrl } from "./ids.js";
 import { dropInvalidations, inProgress } from "./invalidations.js";
@@ -229,7 +229,7 @@ export const DeleteDistribution: Handler<DeleteDistributionRequest, Record<strin
       throw new AwsError("DistributionNotDisabled", "The distribution you are trying to delete has not been disabled.", 409);
     }
     await refuseInUse(tx, ctx.account, "distribution", r.Id);
-    await refuseStagingInPolicy(tx, ctx.account, r);
+    await refuseDeploymentInUse(tx, ctx.account, r);
     await tx.delete(TABLE, key(ctx.account, r.Id));
     await tx.delete(REFS, key(ctx.account, r.Config.CallerReference));
     await claimDomains(tx, owner(ctx.account, r.Id), aliasesOf(r.Config), []);

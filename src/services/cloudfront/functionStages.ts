@@ -3,7 +3,7 @@ import { AwsError } from "../../core/errors.js";
 import type { RequestContext } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import { findKeyValueStoreByArn } from "./keyValueStores.js";
-import { oneOf } from "./model.js";
+import { listPage, oneOf } from "./model.js";
 import { ref, type RefKind, users } from "./references.js";
 import { newETag } from "./versioning.js";
 
@@ -94,6 +94,33 @@ export const publishStage = <R extends Staged>(r: R, ctx: RequestContext): R => 
 /** The key value stores either stage uses, as references (a store in use cannot be deleted). */
 export const kvsRefs = (r: Staged | undefined) =>
   r ? [...new Set([...r.Development.KeyValueStoreARNs, ...(r.Live?.KeyValueStoreARNs ?? [])])].map((a) => ref("key-value-store", a.split("/").pop()!)) : [];
+
+/**
+ * One page of a staged family's rows in key order; Stage=LIVE keeps only the published ones, so
+ * it scans on until the page is full and one more match is known (NextMarker: the last key).
+ */
+export async function stagedPage<R extends Staged>(
+  tx: Transaction,
+  table: string,
+  account: string,
+  marker: string | undefined,
+  maxItems: number,
+  stage: StageName,
+  keyOf: (r: R) => string,
+): Promise<{ items: R[]; nextMarker?: string }> {
+  const rows: R[] = [];
+  let after = marker;
+  for (;;) {
+    const page = await listPage<R>(tx, table, account, after, maxItems);
+    for (const r of page.items) {
+      if (stage === "LIVE" && !r.Live) continue;
+      if (rows.length === maxItems) return { items: rows, nextMarker: keyOf(rows[rows.length - 1]) };
+      rows.push(r);
+    }
+    if (!page.nextMarker) return { items: rows };
+    after = page.nextMarker;
+  }
+}
 
 /** A Test call's event: JSON text of at most 40960 bytes (InvalidArgument otherwise). */
 export function testEvent(bytes: Uint8Array | undefined, member: string): string {

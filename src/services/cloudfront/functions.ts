@@ -21,8 +21,8 @@ import type { Handler, RequestContext } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import { runFunction } from "./functionRuntime.js";
 import { arnOf, resourceUrl } from "./ids.js";
-import { key, listPage, maxItemsOf, oneOf, shortList } from "./model.js";
-import { functionConfigOf, kvsRefs, pickStage, publishStage, type Staged, stagedStatus, testEvent, validStage } from "./functionStages.js";
+import { key, maxItemsOf, shortList } from "./model.js";
+import { functionConfigOf, kvsRefs, pickStage, publishStage, type Staged, stagedPage, stagedStatus, stageNameOf, testEvent, validStage } from "./functionStages.js";
 import { refuseInUse, setReferences } from "./references.js";
 import { dropTags, initTags, taggable, validTags } from "./tagging.js";
 import { checkIfMatch } from "./versioning.js";
@@ -143,30 +143,12 @@ export const DeleteFunction: Handler<DeleteFunctionRequest, Record<string, never
 /** Stage=LIVE lists only published functions, with their LIVE summary. */
 export const ListFunctions: Handler<ListFunctionsRequest, ListFunctionsResult> = async (input, ctx) => {
   const maxItems = maxItemsOf(input.MaxItems);
-  const stage = oneOf(input.Stage ?? "DEVELOPMENT", ["DEVELOPMENT", "LIVE"], "Stage");
+  const stage = stageNameOf(input.Stage);
   return ctx.transaction(async (tx) => {
-    const rows: FunctionRecord[] = [];
-    let marker = input.Marker;
-    let nextMarker: string | undefined;
-    // LIVE filters rows; keep scanning until the page is full or the table ends.
-    for (;;) {
-      const page = await listPage<FunctionRecord>(tx, TABLE, ctx.account, marker, maxItems);
-      for (const r of page.items) {
-        if (stage === "LIVE" && !r.Live) continue;
-        if (rows.length === maxItems) break;
-        rows.push(r);
-      }
-      if (rows.length === maxItems) {
-        const more = await listPage<FunctionRecord>(tx, TABLE, ctx.account, rows[rows.length - 1].Name, 1000);
-        if (more.items.some((r) => stage !== "LIVE" || r.Live)) nextMarker = rows[rows.length - 1].Name;
-        break;
-      }
-      if (!page.nextMarker) break;
-      marker = page.nextMarker;
-    }
+    const page = await stagedPage<FunctionRecord>(tx, TABLE, ctx.account, input.Marker, maxItems, stage, (r) => r.Name);
     const summaries: FunctionSummary[] = [];
-    for (const r of rows) summaries.push(await summaryOf(tx, ctx, r, stage));
-    return { FunctionList: shortList(maxItems, { items: summaries, nextMarker }, (s) => s) };
+    for (const r of page.items) summaries.push(await summaryOf(tx, ctx, r, stage));
+    return { FunctionList: shortList(maxItems, { items: summaries, nextMarker: page.nextMarker }, (s) => s) };
   });
 };
 

@@ -94,6 +94,20 @@ export async function requireAnycastIpList(tx: Transaction, account: string, id:
   return found;
 }
 
+/**
+ * A record of a family keyed by id with a name index (`acct/name -> id`), found by what an
+ * `Identifier` member may carry: the id, the name or the ARN (`arn:aws:cloudfront::acct:type/id`).
+ */
+export async function findByIdentifier<R>(tx: Transaction, family: { table: string; names: string; type: string }, account: string, identifier: string): Promise<R | undefined> {
+  const prefix = `arn:aws:cloudfront::${account}:${family.type}/`;
+  const ref = identifier.startsWith(prefix) ? identifier.slice(prefix.length) : identifier;
+  if (!ref || ref.includes("/")) return undefined;
+  const byId = await tx.get<R>(family.table, key(account, ref));
+  if (byId) return byId;
+  const id = await tx.get<string>(family.names, key(account, ref));
+  return id ? tx.get<R>(family.table, key(account, id)) : undefined;
+}
+
 /** MaxItems of a list call: 100 when absent, a positive integer otherwise. */
 export function maxItemsOf(value: number | undefined): number {
   if (value === undefined) return 100;

@@ -22,7 +22,7 @@ import type { Handler, RequestContext } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import { distributionsUsing } from "./distributions.js";
 import { arnOf } from "./ids.js";
-import { key, listPage, maxItemsOf } from "./model.js";
+import { findByIdentifier, key, listPage, maxItemsOf } from "./model.js";
 import { refuseInUse } from "./references.js";
 import { dropTags, initTags, taggable, validTags } from "./tagging.js";
 import { checkIfMatch, type Deployable, isDeployed, nextDeployment } from "./versioning.js";
@@ -62,15 +62,7 @@ const invalid = (message: string) => new AwsError("InvalidArgument", message);
 const noSuch = (id: string | undefined) => new AwsError("EntityNotFound", `The trust store ${id ?? ""} does not exist.`);
 
 /** Identifier is the Id, the Name or the ARN. */
-async function findTrustStore(tx: Transaction, account: string, identifier: string): Promise<TrustStoreRecord | undefined> {
-  const prefix = arnOf(account, TYPE, "");
-  const ref = identifier.startsWith(prefix) ? identifier.slice(prefix.length) : identifier;
-  if (!ref || ref.includes("/")) return undefined;
-  const byId = await tx.get<TrustStoreRecord>(TABLE, key(account, ref));
-  if (byId) return byId;
-  const id = await tx.get<string>(NAMES, key(account, ref));
-  return id ? tx.get<TrustStoreRecord>(TABLE, key(account, id)) : undefined;
-}
+const findTrustStore = (tx: Transaction, account: string, identifier: string) => findByIdentifier<TrustStoreRecord>(tx, { table: TABLE, names: NAMES, type: TYPE }, account, identifier);
 
 async function requireTrustStore(tx: Transaction, account: string, identifier: string | undefined): Promise<TrustStoreRecord> {
   const found = identifier ? await findTrustStore(tx, account, identifier) : undefined;
