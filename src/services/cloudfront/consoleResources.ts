@@ -1,4 +1,4 @@
-import { allPages, type RequestContext, type ResourceKind, type ResourceLink } from "../../core/service.js";
+import { allPages, type RequestContext, type ResourceKind, type ResourceLink, type ResourceRow } from "../../core/service.js";
 import type { DistributionIdList, DistributionList } from "@aws-sdk/client-cloudfront";
 import { GetAnycastIpList, ListAnycastIpLists, ListDistributionsByAnycastIpListId } from "./anycastIpLists.js";
 import { GetConnectionGroup, ListConnectionGroups } from "./connectionGroups.js";
@@ -17,6 +17,17 @@ import { GetDistributionTenant, ListDistributionTenants } from "./tenants.js";
 import { GetKeyGroup, ListDistributionsByKeyGroup, ListKeyGroups } from "./keyGroups.js";
 import { T } from "./model.js";
 import { GetPublicKey, ListPublicKeys } from "./publicKeys.js";
+import {
+  GetFieldLevelEncryption,
+  GetFieldLevelEncryptionProfile,
+  ListFieldLevelEncryptionConfigs,
+  ListFieldLevelEncryptionProfiles,
+} from "./fieldLevelEncryption.js";
+import { GetRealtimeLogConfig, ListDistributionsByRealtimeLogConfig, ListRealtimeLogConfigs } from "./realtimeLogs.js";
+import { GetContinuousDeploymentPolicy, ListContinuousDeploymentPolicies } from "./continuousDeployment.js";
+import { GetVpcOrigin, ListDistributionsByVpcOriginId, ListVpcOrigins } from "./vpcOrigins.js";
+import { DescribeConnectionFunction, ListConnectionFunctions, ListDistributionsByConnectionFunction } from "./connectionFunctions.js";
+import { GetTrustStore, ListDistributionsByTrustStore, ListTrustStores } from "./trustStores.js";
 
 /** CloudFront's resource kinds for the web console (global), read through CloudFront's own handlers. */
 
@@ -71,6 +82,16 @@ const distributions: ResourceKind = {
     for (const [kind, relation, ids] of policies) {
       for (const id of new Set(ids.filter((i): i is string => !!i))) links.push({ service: "cloudfront", kind, id, direction: "references", relation });
     }
+    const to = (kind: string, relation: string, ids: Array<string | undefined>) => {
+      for (const id of new Set(ids.filter((i): i is string => !!i))) links.push({ service: "cloudfront", kind, id, direction: "references", relation });
+    };
+    to("fieldLevelEncryptionConfigs", "field-level encryption config", behaviors.map((b) => b?.FieldLevelEncryptionId));
+    // Real-time log configs are named by Name in the console (their ARN ends with it).
+    to("realtimeLogConfigs", "real-time log config", behaviors.map((b) => b?.RealtimeLogConfigArn?.split("/").pop()));
+    to("vpcOrigins", "VPC origin", (config?.Origins?.Items ?? []).map((o) => o.VpcOriginConfig?.VpcOriginId));
+    to("continuousDeploymentPolicies", "continuous deployment policy", [config?.ContinuousDeploymentPolicyId]);
+    to("trustStores", "trust store", [config?.ViewerMtlsConfig?.TrustStoreConfig?.TrustStoreId]);
+    to("connectionFunctions", "connection function", [config?.ConnectionFunctionAssociation?.Id]);
     return links;
   },
 };
@@ -290,6 +311,156 @@ const responseHeadersPolicies = policyKind("ResponseHeaders", "Response headers 
   ListDistributionsByResponseHeadersPolicyId({ ResponseHeadersPolicyId, Marker, MaxItems: 100 }, ctx),
 );
 
+/**
+ * The families added with issue 19 share one declaration shape: a list page mapped to rows, the
+ * family's Get, and optionally what a resource references and which distributions use it (from
+ * the family's own ListDistributionsBy… answer).
+ */
+function simpleKind<I>(k: {
+  name: string;
+  title: string;
+  table: string;
+  columns: string[];
+  page: (ctx: RequestContext, Marker: string | undefined) => Promise<{ items: I[] | undefined; next?: string }>;
+  row: (item: I) => ResourceRow;
+  get: (ctx: RequestContext, id: string) => Promise<unknown>;
+  references?: (resource: unknown) => ResourceLink[];
+  usedBy?: (ctx: RequestContext, id: string, Marker: string | undefined) => Promise<DistributionIdList | DistributionList | undefined>;
+}): ResourceKind {
+  return {
+    name: k.name,
+    title: k.title,
+    table: k.table,
+    columns: k.columns,
+    async list(ctx, Marker?: string) {
+      const page = await k.page(ctx, Marker);
+      return { rows: (page.items ?? []).map(k.row), next: page.next };
+    },
+    get: k.get,
+    ...(k.references || k.usedBy
+      ? {
+          async links(ctx: RequestContext, id: string, resource: unknown) {
+            const used = k.usedBy ? await distributionsUsing(async (Marker) => idsOf(await k.usedBy!(ctx, id, Marker)), "distribution") : [];
+            return [...(k.references?.(resource) ?? []), ...used];
+          },
+        }
+      : {}),
+  };
+}
+
+const ref = (kind: string, relation: string) => (id: string | undefined): ResourceLink[] => (id ? [{ service: "cloudfront", kind, id, direction: "references", relation }] : []);
+
+const fleProfiles = simpleKind({
+  name: "fieldLevelEncryptionProfiles",
+  title: "Field-level encryption profiles",
+  table: "cloudfront.fleProfiles",
+  columns: ["Name", "Id", "Comment", "LastModifiedTime"],
+  page: async (ctx, Marker) => {
+    const out = (await ListFieldLevelEncryptionProfiles({ Marker, MaxItems: PAGE }, ctx)).FieldLevelEncryptionProfileList;
+    return { items: out?.Items, next: out?.NextMarker };
+  },
+  row: (p) => ({ id: p.Id!, columns: { Name: p.Name, Id: p.Id, Comment: p.Comment, LastModifiedTime: date(p.LastModifiedTime) } }),
+  get: (ctx, Id) => GetFieldLevelEncryptionProfile({ Id }, ctx),
+  references: (r) =>
+    ((r as Awaited<ReturnType<typeof GetFieldLevelEncryptionProfile>>).FieldLevelEncryptionProfile?.FieldLevelEncryptionProfileConfig?.EncryptionEntities?.Items ?? []).flatMap((e) =>
+      ref("publicKeys", "public key")(e.PublicKeyId),
+    ),
+});
+
+const fleConfigs = simpleKind({
+  name: "fieldLevelEncryptionConfigs",
+  title: "Field-level encryption configs",
+  table: "cloudfront.fleConfigs",
+  columns: ["Id", "Comment", "LastModifiedTime"],
+  page: async (ctx, Marker) => {
+    const out = (await ListFieldLevelEncryptionConfigs({ Marker, MaxItems: PAGE }, ctx)).FieldLevelEncryptionList;
+    return { items: out?.Items, next: out?.NextMarker };
+  },
+  row: (c) => ({ id: c.Id!, columns: { Id: c.Id, Comment: c.Comment, LastModifiedTime: date(c.LastModifiedTime) } }),
+  get: (ctx, Id) => GetFieldLevelEncryption({ Id }, ctx),
+  references: (r) => {
+    const c = (r as Awaited<ReturnType<typeof GetFieldLevelEncryption>>).FieldLevelEncryption?.FieldLevelEncryptionConfig;
+    const ids = [...(c?.QueryArgProfileConfig?.QueryArgProfiles?.Items ?? []), ...(c?.ContentTypeProfileConfig?.ContentTypeProfiles?.Items ?? [])].map((p) => p.ProfileId);
+    return [...new Set(ids)].flatMap(ref("fieldLevelEncryptionProfiles", "field-level encryption profile"));
+  },
+});
+
+const realtimeLogConfigs = simpleKind({
+  name: "realtimeLogConfigs",
+  title: "Real-time log configs",
+  table: "cloudfront.realtimeLogConfigs",
+  columns: ["Name", "SamplingRate", "Fields", "ARN"],
+  page: async (ctx, Marker) => {
+    const out = (await ListRealtimeLogConfigs({ Marker, MaxItems: PAGE }, ctx)).RealtimeLogConfigs;
+    return { items: out?.Items, next: out?.IsTruncated ? out.NextMarker : undefined };
+  },
+  row: (c) => ({ id: c.Name!, columns: { Name: c.Name, SamplingRate: c.SamplingRate, Fields: c.Fields?.length ?? 0, ARN: c.ARN } }),
+  get: (ctx, Name) => GetRealtimeLogConfig({ Name }, ctx),
+  usedBy: async (ctx, RealtimeLogConfigName, Marker) => (await ListDistributionsByRealtimeLogConfig({ RealtimeLogConfigName, Marker, MaxItems: 100 }, ctx)).DistributionList,
+});
+
+const continuousDeploymentPolicies = simpleKind({
+  name: "continuousDeploymentPolicies",
+  title: "Continuous deployment policies",
+  table: "cloudfront.continuousDeploymentPolicies",
+  columns: ["Id", "Enabled", "TrafficType", "StagingDistributionDnsNames", "LastModifiedTime"],
+  page: async (ctx, Marker) => {
+    const out = (await ListContinuousDeploymentPolicies({ Marker, MaxItems: PAGE }, ctx)).ContinuousDeploymentPolicyList;
+    return { items: out?.Items?.map((i) => i.ContinuousDeploymentPolicy!), next: out?.NextMarker };
+  },
+  row: (p) => {
+    const c = p.ContinuousDeploymentPolicyConfig;
+    return {
+      id: p.Id!,
+      columns: { Id: p.Id, Enabled: c?.Enabled, TrafficType: c?.TrafficConfig?.Type, StagingDistributionDnsNames: c?.StagingDistributionDnsNames?.Items?.join(", "), LastModifiedTime: date(p.LastModifiedTime) },
+    };
+  },
+  get: (ctx, Id) => GetContinuousDeploymentPolicy({ Id }, ctx),
+});
+
+const vpcOrigins = simpleKind({
+  name: "vpcOrigins",
+  title: "VPC origins",
+  table: "cloudfront.vpcOrigins",
+  columns: ["Name", "Id", "Status", "OriginEndpointArn", "LastModifiedTime"],
+  page: async (ctx, Marker) => {
+    const out = (await ListVpcOrigins({ Marker, MaxItems: PAGE }, ctx)).VpcOriginList;
+    return { items: out?.Items, next: out?.IsTruncated ? out.NextMarker : undefined };
+  },
+  row: (v) => ({ id: v.Id!, columns: { Name: v.Name, Id: v.Id, Status: v.Status, OriginEndpointArn: v.OriginEndpointArn, LastModifiedTime: date(v.LastModifiedTime) } }),
+  get: (ctx, Id) => GetVpcOrigin({ Id }, ctx),
+  usedBy: async (ctx, VpcOriginId, Marker) => (await ListDistributionsByVpcOriginId({ VpcOriginId, Marker, MaxItems: 100 }, ctx)).DistributionIdList,
+});
+
+const connectionFunctions = simpleKind({
+  name: "connectionFunctions",
+  title: "Connection functions",
+  table: "cloudfront.connectionFunctions",
+  columns: ["Name", "Id", "Status", "Runtime", "LastModifiedTime"],
+  page: async (ctx, Marker) => {
+    const out = await ListConnectionFunctions({ Marker, MaxItems: PAGE }, ctx);
+    return { items: out.ConnectionFunctions, next: out.NextMarker };
+  },
+  row: (f) => ({ id: f.Id!, columns: { Name: f.Name, Id: f.Id, Status: f.Status, Runtime: f.ConnectionFunctionConfig?.Runtime, LastModifiedTime: date(f.LastModifiedTime) } }),
+  get: (ctx, Identifier) => DescribeConnectionFunction({ Identifier }, ctx),
+  usedBy: async (ctx, ConnectionFunctionIdentifier, Marker) =>
+    (await ListDistributionsByConnectionFunction({ ConnectionFunctionIdentifier, Marker, MaxItems: 100 }, ctx)).DistributionList,
+});
+
+const trustStores = simpleKind({
+  name: "trustStores",
+  title: "Trust stores",
+  table: "cloudfront.trustStores",
+  columns: ["Name", "Id", "Status", "NumberOfCaCertificates", "Reason", "LastModifiedTime"],
+  page: async (ctx, Marker) => {
+    const out = await ListTrustStores({ Marker, MaxItems: PAGE }, ctx);
+    return { items: out.TrustStoreList, next: out.NextMarker };
+  },
+  row: (t) => ({ id: t.Id!, columns: { Name: t.Name, Id: t.Id, Status: t.Status, NumberOfCaCertificates: t.NumberOfCaCertificates, Reason: t.Reason, LastModifiedTime: date(t.LastModifiedTime) } }),
+  get: (ctx, Identifier) => GetTrustStore({ Identifier }, ctx),
+  usedBy: async (ctx, TrustStoreIdentifier, Marker) => (await ListDistributionsByTrustStore({ TrustStoreIdentifier, Marker, MaxItems: 100 }, ctx)).DistributionList,
+});
+
 export const resources: ResourceKind[] = [
   distributions,
   tenants,
@@ -303,4 +474,11 @@ export const resources: ResourceKind[] = [
   originAccessControls,
   functions,
   keyValueStores,
+  fleProfiles,
+  fleConfigs,
+  realtimeLogConfigs,
+  continuousDeploymentPolicies,
+  vpcOrigins,
+  connectionFunctions,
+  trustStores,
 ];
