@@ -118,6 +118,28 @@ describe("KMS Sign / Verify over a DIGEST", () => {
     });
   }
 
+  it("a digest of another length than the algorithm's hash is ValidationException, for Sign and Verify", async () => {
+    const kms = client();
+    const rsa = await createKey(kms, { KeySpec: "RSA_2048", KeyUsage: "SIGN_VERIFY" });
+    const ecc = await createKey(kms, { KeySpec: "ECC_NIST_P521", KeyUsage: "SIGN_VERIFY" });
+    const cases: Array<[string, SigningAlgorithmSpec, number]> = [
+      [rsa.KeyId!, "RSASSA_PSS_SHA_384", 32],
+      [rsa.KeyId!, "RSASSA_PSS_SHA_256", 64],
+      [rsa.KeyId!, "RSASSA_PKCS1_V1_5_SHA_512", 48],
+      [ecc.KeyId!, "ECDSA_SHA_512", 66],
+    ];
+    for (const [KeyId, alg, length] of cases) {
+      const expected = { message: `Digest is invalid length for algorithm ${alg}.`, keyId: KeyId };
+      await refusal(kms, () => kms.send(new SignCommand({ KeyId, Message: randomBytes(length), MessageType: "DIGEST", SigningAlgorithm: alg })), "ValidationException", expected);
+      await refusal(
+        kms,
+        () => kms.send(new VerifyCommand({ KeyId, Message: randomBytes(length), MessageType: "DIGEST", SigningAlgorithm: alg, Signature: randomBytes(64) })),
+        "ValidationException",
+        expected,
+      );
+    }
+  });
+
   it("ECDSA: S is not normalised (about half the signatures have a high S), and high-S signatures verify", async () => {
     const kms = client();
     for (const spec of ["ECC_NIST_P256", "ECC_SECG_P256K1"] as const) {
