@@ -144,13 +144,19 @@ cf.publish_connection_function(Id=fid, IfMatch=upd["ETag"])
 status = cf.describe_connection_function(Identifier=fid, Stage="DEVELOPMENT")["ConnectionFunctionSummary"]["Status"]
 live = cf.describe_connection_function(Identifier=fid, Stage="LIVE")
 # aws_cloudfront_trust_store: create, wait for active, read.
-ts = cf.create_trust_store(Name="tf-ts", CaCertificatesBundleSource={"CaCertificatesBundleS3Location": {"Bucket": os.environ["BUCKET"], "Key": "bundle.pem", "Region": "us-east-1"}})
+src = {"CaCertificatesBundleS3Location": {"Bucket": os.environ["BUCKET"], "Key": "bundle.pem", "Region": "us-east-1"}}
+ts = cf.create_trust_store(Name="tf-ts", CaCertificatesBundleSource=src)
 tid = ts["TrustStore"]["Id"]
-for _ in range(400):
-    t = cf.get_trust_store(Identifier=tid)
-    if t["TrustStore"]["Status"] == "active":
-        break
-    time.sleep(0.025)
+def active():
+    for _ in range(400):
+        t = cf.get_trust_store(Identifier=tid)
+        if t["TrustStore"]["Status"] == "active":
+            return t
+        time.sleep(0.025)
+t = active()
+# Update in place with the ETag read (Terraform's update), then wait for active again.
+updated = cf.update_trust_store(Id=tid, IfMatch=t["ETag"], CaCertificatesBundleSource=src, UseClientCertificateOCSPEndpoint=True)
+t = active()
 # aws_cloudfront_distribution with viewer_mtls_config and connection_function_association.
 dc = {"CallerReference": "tf-mtls", "Comment": "", "Enabled": False,
       "Origins": {"Quantity": 1, "Items": [{"Id": "o", "DomainName": "example.com", "CustomOriginConfig": {"HTTPPort": 80, "HTTPSPort": 443, "OriginProtocolPolicy": "https-only"}}]},
@@ -176,7 +182,7 @@ cf.delete_trust_store(Id=tid, IfMatch=t["ETag"])
 gone = [code(lambda: cf.describe_connection_function(Identifier=fid)), code(lambda: cf.get_trust_store(Identifier=tid))]
 print(json.dumps({"dev": dev["ConnectionFunctionSummary"]["Status"], "code": got["ConnectionFunctionCode"].read().decode(), "live_before": live_before,
     "output": test["ConnectionFunctionTestResult"].get("ConnectionFunctionOutput"), "status": status, "live_etag": live["ETag"] != upd["ETag"],
-    "ts": [t["TrustStore"]["Status"], t["TrustStore"]["NumberOfCaCertificates"]], "mtls": d["Distribution"]["DistributionConfig"]["ViewerMtlsConfig"]["TrustStoreConfig"]["AdvertiseTrustStoreCaNames"],
+    "ts": [t["TrustStore"]["Status"], t["TrustStore"]["NumberOfCaCertificates"], t["TrustStore"]["UseClientCertificateOCSPEndpoint"], t["ETag"] == updated["ETag"]], "mtls": d["Distribution"]["DistributionConfig"]["ViewerMtlsConfig"]["TrustStoreConfig"]["AdvertiseTrustStoreCaNames"],
     "by_fn": by_fn == [did], "by_ts": by_ts == [did], "refused": [refused_fn, refused_ts], "gone": gone}))
 `.replace('os.environ["BUCKET"]', JSON.stringify(bucket)),
     );
@@ -187,7 +193,7 @@ print(json.dumps({"dev": dev["ConnectionFunctionSummary"]["Status"], "code": got
       output: JSON.stringify({ action: "deny" }),
       status: "UNASSOCIATED",
       live_etag: true,
-      ts: ["active", 1],
+      ts: ["active", 1, true, true],
       mtls: true,
       by_fn: true,
       by_ts: true,
