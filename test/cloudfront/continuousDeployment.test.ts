@@ -184,6 +184,22 @@ describe("staging distributions in a policy", () => {
   });
 });
 
+describe("an enabled staging distribution in a policy", () => {
+  it("cannot be disabled until the policy is deleted (StagingDistributionInUse)", async () => {
+    const { staging } = await primaryAndStaging();
+    const s = staging.Distribution!;
+    const cdp = await client().send(new CreateContinuousDeploymentPolicyCommand({ ContinuousDeploymentPolicyConfig: policy(s.DomainName!) }));
+    const disable = (IfMatch: string) => client().send(new UpdateDistributionCommand({ Id: s.Id, IfMatch, DistributionConfig: { ...s.DistributionConfig!, Enabled: false } }));
+    const error = await refused(() => disable(staging.ETag!), "StagingDistributionInUse", 409);
+    assert.match(error.message, /currently used by a continuous deployment policy/);
+    // Other changes are allowed while the policy names it.
+    const changed = await client().send(new UpdateDistributionCommand({ Id: s.Id, IfMatch: staging.ETag, DistributionConfig: { ...s.DistributionConfig!, Comment: "still staging" } }));
+    await client().send(new DeleteContinuousDeploymentPolicyCommand({ Id: cdp.ContinuousDeploymentPolicy!.Id, IfMatch: cdp.ETag }));
+    const disabled = await disable(changed.ETag!);
+    assert.equal(disabled.Distribution!.DistributionConfig!.Enabled, false);
+  });
+});
+
 describe("a primary holding a policy", () => {
   it("cannot be deleted until the policy is detached from it", async () => {
     const c = client();

@@ -261,10 +261,21 @@ export async function refuseDeploymentInUse(tx: Transaction, account: string, d:
       409,
     );
   }
-  if (!d.Config.Staging) return;
+  const policy = await policyNaming(tx, account, d);
+  if (policy) throw new AwsError("ResourceInUse", `The staging distribution is used by the continuous deployment policy ${policy.Id}: delete the policy first.`, 409);
+}
+
+/** The policy whose StagingDistributionDnsNames names this staging distribution, if any. */
+async function policyNaming(tx: Transaction, account: string, d: DistributionRecord): Promise<PolicyRecord | undefined> {
+  if (!d.Config.Staging) return undefined;
   for (const [, p] of await tx.scan<PolicyRecord>(TABLE, { prefix: `${account}/`, limit: 10000 })) {
-    if ((p.Config.StagingDistributionDnsNames.Items ?? []).includes(d.DomainName)) {
-      throw new AwsError("ResourceInUse", `The staging distribution is used by the continuous deployment policy ${p.Id}: delete the policy first.`, 409);
-    }
+    if ((p.Config.StagingDistributionDnsNames.Items ?? []).includes(d.DomainName)) return p;
   }
+  return undefined;
+}
+
+/** Disabling a staging distribution a policy still names is refused (AWS's message, as Terraform's sweeper met it). */
+export async function refuseDisablingStagingInPolicy(tx: Transaction, account: string, d: DistributionRecord, enabled: boolean): Promise<void> {
+  if (enabled || !d.Config.Enabled || !(await policyNaming(tx, account, d))) return;
+  throw new AwsError("StagingDistributionInUse", "The specified staging distribution is currently used by a continuous deployment policy. Please the update policy before deleting.", 409);
 }

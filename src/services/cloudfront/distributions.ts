@@ -34,7 +34,7 @@ import { AwsError } from "../../core/errors.js";
 import type { Handler, RequestContext } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 import { claimDomains } from "./aliases.js";
-import { refuseDeploymentInUse } from "./continuousDeployment.js";
+import { refuseDeploymentInUse, refuseDisablingStagingInPolicy } from "./continuousDeployment.js";
 import { allBehaviours, checkReferences, normalise } from "./distributionConfig.js";
 import { arnOf, distributionId, LOWER_DOMAIN, resourceUrl } from "./ids.js";
 import { dropInvalidations, inProgress } from "./invalidations.js";
@@ -217,6 +217,7 @@ export const UpdateDistribution: Handler<UpdateDistributionRequest, UpdateDistri
     if (config.CallerReference !== r.Config.CallerReference) throw new AwsError("IllegalUpdate", "The CallerReference cannot be changed.", 400);
     if (config.ConnectionMode !== r.Config.ConnectionMode) throw new AwsError("IllegalUpdate", "The ConnectionMode of a distribution cannot be changed.", 400);
     if (config.Staging !== r.Config.Staging) throw new AwsError("IllegalUpdate", "The Staging flag of a distribution cannot be changed.", 400);
+    await refuseDisablingStagingInPolicy(tx, ctx.account, r, config.Enabled);
     const updated = await replaceConfig(tx, ctx, r, config);
     return { Distribution: await distributionOf(tx, ctx, updated, "InProgress"), ETag: updated.ETag };
   });
