@@ -70,17 +70,20 @@ export interface Proc {
   kill(): Promise<void>;
 }
 
-export function start(cmd: string, args: string[], env: Record<string, string> = {}): Proc {
+/** `stdin`: a pipe to the child (the scale phase streams rows to bench/seeded.mjs), else none. */
+export function start(cmd: string, args: string[], env: Record<string, string> = {}, stdin = false): Proc {
   hookExit();
   const child = spawn(cmd, args, {
     env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [stdin ? "pipe" : "ignore", "pipe", "pipe"],
     detached: true, // its own process group, so a wrapper (pyenv shim) and its child stop together
   });
   children.add(child);
   let out = "";
+  // The start and the latest of the output (seeded.mjs reports progress at the end).
   const keep = (b: Buffer) => {
-    if (out.length < 20_000) out += b.toString("utf8");
+    out += b.toString("utf8");
+    if (out.length > 40_000) out = out.slice(0, 20_000) + out.slice(-20_000);
   };
   child.stdout!.on("data", keep);
   child.stderr!.on("data", keep);

@@ -1,27 +1,35 @@
 /**
- * `npm run bench` (full, a few minutes) and `npm run bench -- --quick` (under a minute).
+ * `npm run bench` (full) and `npm run bench -- --quick` (a smoke run). Phases, in order:
  *
- * 1. start-up: spawn -> first successful API answer, and idle RSS, for nubis and moto;
- * 2. throughput: every workload against every target, in interleaved rounds (A, B, C, A, B, C)
+ * 1. start-up and memory (startup.ts): spawn -> first API answer, idle RSS, the first call to
+ *    each service (in sequence, and each on a fresh process), RSS once all have answered;
+ * 2. throughput: every workload against every target, in interleaved rounds (A, B, C, C, B, A)
  *    so that machine drift cancels; requests per second, p50/p99 latency, errors, CPU;
- * 3. scale: ListGroups first and middle page at 1k, 10k, 100k groups; RSS after 100k users
- *    and 100k groups.
+ * 3. scale (scale.ts): ListUsers and ListKeys pages at 1k .. 1M seeded resources on the memory,
+ *    SQLite and PostgreSQL stores; RSS per 100,000, through the API beside moto;
+ * 4. soak (soak.ts): RSS over a long mixed load.
  * Writes bench/results/<date>.json and .md (+ .svg) and prints a summary.
  *
  * Options: --quick, --concurrency N (32), --only SUBSTRING (workload ids), --targets a,b,
- * --skip-scale, --skip-startup, --no-build, --client raw|http (the load generator's engine),
- * --render results/X.json (write X.md and X.svg again from X.json, without running anything).
+ * --skip-startup, --skip-throughput, --skip-scale, --skip-soak, --no-build, --client raw|http
+ * (the load generator's engine), --out PATH (write PATH.json/.md/.svg instead of
+ * bench/results/<date>[-quick].*), --render results/X.json (write X.md and X.svg again from
+ * X.json, without running anything).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem, release } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { Endpoint, type Engine, type LoadResult, percentiles, runLoad as runLoadWith, send, type Source } from "./load.js";
-import { cpuUs, freePort, killAll, type Proc, rssBytes, sleep, start } from "./procs.js";
+import { type Endpoint, type Engine, type LoadResult, percentiles, send, type Source } from "./load.js";
+import { type Ctx, launch, mb, round1, round3, type Running, runLoad as runLoadIn, stopTarget } from "./phase.js";
+import { cpuUs, killAll } from "./procs.js";
 import { renderMarkdown, renderSvg, type Results, type ThroughputRow, type TargetResult } from "./report.js";
-import { NUBIS_CLI, ROOT, type TargetSpec, targets as allTargets, tempDirs } from "./targets.js";
-import { Api, Build, counter, needs, type Req, SetupFailed, type Size, type Workload, workloads as allWorkloads } from "./workloads.js";
+import { scalePhase } from "./scale.js";
+import { soakPhase } from "./soak.js";
+import { startupPhase } from "./startup.js";
+import { NUBIS_CLI, ROOT, targets as allTargets, tempDirs } from "./targets.js";
+import { Api, Build, needs, SetupFailed, type Size, workloads as allWorkloads } from "./workloads.js";
 
 const { values: opts } = parseArgs({
   options: {
@@ -31,23 +39,22 @@ const { values: opts } = parseArgs({
     targets: { type: "string" },
     "skip-scale": { type: "boolean", default: false },
     "skip-startup": { type: "boolean", default: false },
+    "skip-throughput": { type: "boolean", default: false },
+    "skip-soak": { type: "boolean", default: false },
     "no-build": { type: "boolean", default: false },
     client: { type: "string", default: "raw" },
     render: { type: "string" },
+    out: { type: "string" },
   },
 });
 
 const quick = !!opts.quick;
 const ENGINE = opts.client as Engine;
 if (ENGINE !== "raw" && ENGINE !== "http") throw new Error("--client must be raw or http");
-const runLoad = (ep: Endpoint, source: Source, concurrency: number, ms: number) => runLoadWith(ep, source, concurrency, ms, ENGINE);
 const CONCURRENCY = Number(opts.concurrency);
 const CHUNK_MS = quick ? 150 : 350;
 const ROUNDS = quick ? 2 : 6;
 const WARM_MS = quick ? 100 : 400;
-const STARTUP_RUNS = quick ? 3 : 7;
-const SCALE_STEPS = quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];
-const LIST_SAMPLES = quick ? 60 : 200;
 
 const notes: string[] = [];
 const note = (s: string) => {
@@ -56,6 +63,8 @@ const note = (s: string) => {
 };
 const T0 = Date.now();
 const log = (s: string) => console.log(s.startsWith("\n==") ? `${s} [${((Date.now() - T0) / 1000).toFixed(0)}s]` : s);
+const ctx: Ctx = { quick, concurrency: CONCURRENCY, engine: ENGINE, note, log };
+const runLoad = (ep: Running["ep"], source: Source, concurrency: number, ms: number) => runLoadIn(ctx, ep, source, concurrency, ms);
 
 // ------------------------------------------------------------------ build
 
@@ -76,120 +85,6 @@ function build() {
   log("building nubis (npm run build) ...");
   const r = spawnSync(process.execPath, [join(ROOT, "scripts/bundle.mjs")], { cwd: ROOT, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`the build failed:\n${r.stdout}${r.stderr}`);
-}
-
-// ------------------------------------------------------------------ targets
-
-interface Running {
-  spec: TargetSpec;
-  proc: Proc;
-  ep: Endpoint;
-  /** Services it serves (nubis: from /_nubis/health). */
-  services?: Set<string>;
-}
-
-const stsCall = (ep: Endpoint) => new Build(ep.host).sts("GetCallerIdentity");
-
-/** Starts a target and resolves once it answers an API call (STS GetCallerIdentity) with a 2xx. */
-async function launch(spec: TargetSpec, timeoutMs = 30_000): Promise<{ run: Running; startupMs: number } | string> {
-  const port = await freePort();
-  const how = await spec.command(port);
-  if (typeof how === "string") return how;
-  const ep = new Endpoint(port, CONCURRENCY);
-  const t0 = performance.now();
-  const proc = start(how.cmd, how.args, how.env);
-  const probe = new Endpoint(port, 1);
-  try {
-    for (;;) {
-      if (proc.exited()) return `it exited at start: ${proc.output().trim().split("\n").slice(-3).join(" / ")}`;
-      if (performance.now() - t0 > timeoutMs) {
-        await proc.kill();
-        return `no answer within ${timeoutMs / 1000}s`;
-      }
-      try {
-        const reply = await send(probe, stsCall(probe));
-        if (reply.status >= 200 && reply.status < 300) break;
-      } catch {
-        /* not listening yet */
-      }
-      await sleep(2);
-    }
-  } finally {
-    probe.close();
-  }
-  const startupMs = performance.now() - t0;
-  const run: Running = { spec, proc, ep };
-  if (spec.kind === "nubis") {
-    const health = await send(ep, { method: "GET", url: "/_nubis/health", headers: { host: ep.host }, body: Buffer.alloc(0) });
-    const services = (JSON.parse(health.body.toString("utf8")) as { services: Record<string, unknown> }).services;
-    run.services = new Set(Object.keys(services));
-  }
-  return { run, startupMs };
-}
-
-async function stopTarget(r: Running) {
-  r.ep.close();
-  await r.proc.kill();
-}
-
-// ------------------------------------------------------------------ start-up and idle memory
-
-/** Measures start-up and idle memory; the last process of each target is kept for the throughput phase. */
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-/**
- * Measures start-up and memory, several times per target (medians): spawn -> first answer, RSS
- * then, the first IAM call (it loads IAM's schemas) and RSS 300 ms later (idle). The last
- * process of each target is kept for the throughput phase.
- */
-async function startupPhase(specs: TargetSpec[], results: Results): Promise<Map<string, Running>> {
-  log("\n== start-up and idle memory");
-  const kept = new Map<string, Running>();
-  // The ceiling (plain node:http) is measured too: Node's own start-up and memory, the floor.
-  for (const spec of specs) {
-    const runs = spec.kind === "moto" ? (quick ? 1 : 3) : STARTUP_RUNS;
-    const times: number[] = [];
-    const firstIam: number[] = [];
-    const rssIdle: number[] = [];
-    const rssReady: number[] = [];
-    let failure: string | undefined;
-    for (let i = 0; i < runs; i++) {
-      const started = await launch(spec);
-      if (typeof started === "string") {
-        failure = started;
-        break;
-      }
-      times.push(started.startupMs);
-      rssReady.push(rssBytes(started.run.proc.pid));
-      const b = new Build(started.run.ep.host);
-      const t = performance.now();
-      await send(started.run.ep, b.iam("ListGroups", { MaxItems: 100 }));
-      firstIam.push(performance.now() - t);
-      await sleep(300);
-      rssIdle.push(rssBytes(started.run.proc.pid));
-      if (i === runs - 1) kept.set(spec.id, started.run);
-      else await stopTarget(started.run);
-    }
-    if (failure) {
-      note(`${spec.label}: skipped: ${failure}`);
-      results.startup[spec.id] = { skipped: failure };
-      continue;
-    }
-    const s = {
-      runs: times.map(round1),
-      medianMs: round1(median(times)),
-      minMs: round1(Math.min(...times)),
-      firstIamCallMs: spec.kind === "ceiling" ? undefined : round1(median(firstIam)),
-      rssIdleMB: mb(median(rssIdle)),
-      rssAtFirstAnswerMB: mb(median(rssReady)),
-      rssIdleRunsMB: rssIdle.map(mb),
-    };
-    results.startup[spec.id] = s;
-    log(
-      `  ${spec.label}: start-up median ${s.medianMs} ms (min ${s.minMs}, ${runs} runs);${s.firstIamCallMs === undefined ? "" : ` first IAM call ${s.firstIamCallMs} ms;`} idle RSS ${s.rssIdleMB} MB (median)`,
-    );
-  }
-  return kept;
 }
 
 // ------------------------------------------------------------------ throughput
@@ -360,106 +255,7 @@ function summarize(p: PerTarget): TargetResult {
   };
 }
 
-// ------------------------------------------------------------------ scale
-
-async function latencyOf(ep: Endpoint, make: () => Req, n: number) {
-  const warm = counter(() => make(), 200); // JIT and caches first
-  warm.prepare!(200);
-  await runLoad(ep, warm, 1, Number.POSITIVE_INFINITY);
-  const source = counter(() => make(), n);
-  source.prepare!(n);
-  const res = await runLoad(ep, source, 1, Number.POSITIVE_INFINITY);
-  const [p50, p99] = percentiles(res.latenciesUs, [50, 99]);
-  return { p50Ms: round3(p50 / 1000), p99Ms: round3(p99 / 1000), errors: res.errors };
-}
-
-/** Sends requests `from` .. `to` - 1 of `make`, 32 in flight, for at most `budgetMs`. */
-async function load(ep: Endpoint, make: (i: number) => Req, from: number, to: number, budgetMs: number) {
-  const source = counter((i) => make(from + i), to - from);
-  source.prepare!(to - from);
-  const res = await runLoad(ep, source, CONCURRENCY, Math.max(budgetMs, 1000));
-  if (res.errors) throw new Error(`loading failed: ${res.errors} errors, e.g. ${res.errorSamples[0]}`);
-  return { rps: res.requests / res.seconds, loaded: from + res.requests };
-}
-
-/** Time the scale phase may spend loading one target (a store whose writes slow down with size stops early). */
-const SCALE_BUDGET_MS = quick ? 20_000 : 60_000;
-
-async function scalePhase(specs: TargetSpec[], results: Results) {
-  const top = SCALE_STEPS[SCALE_STEPS.length - 1];
-  log(`\n== scale: ListGroups pages at ${SCALE_STEPS.map((n) => `${n / 1000}k`).join(", ")} groups; RSS with ${top / 1000}k users and groups`);
-  const nubisSpecs = specs.filter((s) => s.kind === "nubis");
-  for (const spec of quick ? nubisSpecs.slice(0, 1) : nubisSpecs) {
-    const started = await launch(spec);
-    if (typeof started === "string") {
-      results.scale[spec.id] = { skipped: started };
-      continue;
-    }
-    const { run } = started;
-    const deadline = performance.now() + SCALE_BUDGET_MS;
-    const left = () => deadline - performance.now();
-    try {
-      const b = new Build(run.ep.host);
-      await send(run.ep, b.iam("ListGroups", { MaxItems: 1 }));
-      await sleep(300);
-      const rssIdle = rssBytes(run.proc.pid);
-      const steps = [];
-      const group = (i: number) => b.iam("CreateGroup", { GroupName: `scale-group-${String(i).padStart(7, "0")}`, Path: "/scale/" });
-      let groups = 0;
-      let stopped: string | undefined;
-      for (const n of SCALE_STEPS) {
-        const t = await load(run.ep, group, groups, n, left());
-        groups = t.loaded;
-        if (groups < n) {
-          stopped = `loading stopped at ${groups} groups: the ${SCALE_BUDGET_MS / 1000} s budget ran out (CreateGroup at ${Math.round(t.rps)}/s from ${steps.at(-1)?.groups ?? 0} groups on)`;
-          break;
-        }
-        const first = await latencyOf(run.ep, () => b.iam("ListGroups", { MaxItems: 100 }), LIST_SAMPLES);
-        // Page through, 1000 at a time, to the middle of the listing, for its marker.
-        let marker: string | undefined;
-        for (let seen = 0; seen < n / 2; seen += 1000) {
-          const reply = await send(run.ep, b.iam("ListGroups", { MaxItems: Math.min(1000, n / 2 - seen), ...(marker ? { Marker: marker } : {}) }));
-          marker = /<Marker>([^<]*)<\/Marker>/.exec(reply.body.toString("utf8"))?.[1];
-          if (!marker) throw new Error(`ListGroups answered no Marker at ${seen} of ${n}: ${reply.status}`);
-        }
-        const middle = await latencyOf(run.ep, () => b.iam("ListGroups", { MaxItems: 100, Marker: marker! }), LIST_SAMPLES);
-        steps.push({ groups: n, createGroupRps: Math.round(t.rps), firstPage: first, middlePage: middle });
-        log(`  ${spec.label}: ${n} groups (CreateGroup ${Math.round(t.rps)}/s while loading): first page p50 ${first.p50Ms} ms, middle page p50 ${middle.p50Ms} ms`);
-      }
-      const rssGroups = rssBytes(run.proc.pid);
-      let users = 0;
-      let userRps = 0;
-      if (!stopped) {
-        const u = await load(run.ep, (i) => b.iam("CreateUser", { UserName: `scale-user-${String(i).padStart(7, "0")}`, Path: "/scale/" }), 0, top, left());
-        users = u.loaded;
-        userRps = u.rps;
-        if (users < top) stopped = `loading stopped at ${users} users: the ${SCALE_BUDGET_MS / 1000} s budget ran out (CreateUser at ${Math.round(u.rps)}/s)`;
-      }
-      await sleep(500);
-      const rssAfter = rssBytes(run.proc.pid);
-      if (stopped) note(`${spec.label}: scale: ${stopped}`);
-      log(`  ${spec.label}: RSS idle ${mb(rssIdle)} MB, with ${groups} groups ${mb(rssGroups)} MB, with ${groups} groups + ${users} users ${mb(rssAfter)} MB${userRps ? ` (CreateUser ${Math.round(userRps)}/s)` : ""}`);
-      results.scale[spec.id] = {
-        steps,
-        rssIdleMB: mb(rssIdle),
-        rssWithGroupsMB: mb(rssGroups),
-        rssAfterMB: mb(rssAfter),
-        groups,
-        users,
-        createUserRps: Math.round(userRps),
-        stopped,
-      };
-    } finally {
-      await stopTarget(run);
-    }
-  }
-}
-
 // ------------------------------------------------------------------ main
-
-const round1 = (x: number) => Math.round(x * 10) / 10;
-const round3 = (x: number) => Math.round(x * 1000) / 1000;
-const mb = (bytes: number) => round1(bytes / 1024 / 1024);
 
 function machine() {
   const moto = spawnSync("python3", ["-c", "import moto; print(moto.__version__)"], { encoding: "utf8" });
@@ -503,17 +299,19 @@ async function main() {
     scale: {},
     notes,
     seconds: 0,
+    skippedPhases: (["startup", "throughput", "scale", "soak"] as const).filter((p) => opts[`skip-${p}`]),
   };
   log(`nubis bench${quick ? " --quick" : ""}: ${results.machine.cpu}, ${results.machine.cores} cores, node ${process.version}, load average ${results.machine.loadAverageAtStart}`);
 
-  const kept = opts["skip-startup"] ? new Map<string, Running>() : await startupPhase(specs, results);
+  const kept = opts["skip-startup"] ? new Map<string, Running>() : await startupPhase(ctx, specs, results);
 
-  log("\n== starting targets");
   const running: Running[] = [];
-  try {
+  if (!opts["skip-throughput"]) log("\n== starting targets");
+  else for (const k of kept.values()) await stopTarget(k);
+  if (!opts["skip-throughput"]) try {
     for (const spec of specs) {
       const k = kept.get(spec.id);
-      const started = k ? { run: k, startupMs: 0 } : await launch(spec);
+      const started = k ? { run: k, startupMs: 0 } : await launch(ctx, spec);
       if (typeof started === "string") {
         results.targets.push({ id: spec.id, label: spec.label, kind: spec.kind, skipped: started });
         note(`${spec.label}: skipped: ${started}`);
@@ -528,7 +326,9 @@ async function main() {
     for (const r of running) await stopTarget(r);
   }
 
-  if (!opts["skip-scale"]) await scalePhase(specs, results);
+  const memory = specs.find((s) => s.id === "nubis");
+  if (!opts["skip-soak"] && memory) await soakPhase(ctx, memory, results);
+  if (!opts["skip-scale"]) await scalePhase(ctx, specs, results);
 
   results.seconds = Math.round((Date.now() - t0) / 1000);
   results.machine.loadAverageAtEnd = round1(loadavg()[0]);
@@ -537,10 +337,9 @@ async function main() {
       `the machine was busy with other work (1-minute load average ${results.machine.loadAverageAtStart} at start, ${results.machine.loadAverageAtEnd} at the end, on ${results.machine.cores} cores): absolute figures are low and noisy; the interleaved ratios are the figures to read`,
     );
   }
-  const dir = join(ROOT, "bench/results");
-  mkdirSync(dir, { recursive: true });
-  const base = join(dir, `${date}${quick ? "-quick" : ""}`);
-  const md = renderMarkdown(results, `${date}${quick ? "-quick" : ""}.svg`);
+  const base = opts.out ? resolve(opts.out.replace(/\.(json|md|svg)$/, "")) : join(ROOT, "bench/results", `${date}${quick ? "-quick" : ""}`);
+  mkdirSync(dirname(base), { recursive: true });
+  const md = renderMarkdown(results, `${basename(base)}.svg`);
   writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(`${base}.svg`, renderSvg(results));
   writeFileSync(`${base}.md`, md.full);

@@ -12,7 +12,7 @@ import { postgresCluster, postgresMissing } from "../test/harness.js";
 
 export type TargetKind = "nubis" | "moto" | "ceiling";
 
-type Command = { cmd: string; args: string[]; env?: Record<string, string> };
+export type Command = { cmd: string; args: string[]; env?: Record<string, string>; stdin?: boolean };
 
 export interface TargetSpec {
   id: string;
