@@ -2,6 +2,7 @@ import { JsonCodec } from "@aws-sdk/core/protocols";
 import { NormalizedSchema } from "@smithy/core/schema";
 import { AwsError } from "../errors.js";
 import type { Validator } from "../validation.js";
+import { compileJson, type JsonSettings, Unsupported } from "./jsonWriter.js";
 import { requiredCount, type SchemaRef } from "./protocol.js";
 
 /**
@@ -11,9 +12,14 @@ import { requiredCount, type SchemaRef } from "./protocol.js";
  * members are caught here and answered as AWS does instead of reaching a handler.
  */
 
+const settingsOf = new WeakMap<JsonCodec, JsonSettings>();
+
 /** Epoch-seconds timestamps unless a member says otherwise, as both AWS JSON protocols write them. */
-export const jsonCodec = (jsonName: boolean) =>
-  new JsonCodec({ timestampFormat: { useTrait: true, default: 7 }, jsonName });
+export function jsonCodec(jsonName: boolean): JsonCodec {
+  const codec = new JsonCodec({ timestampFormat: { useTrait: true, default: 7 }, jsonName });
+  settingsOf.set(codec, { jsonName, timestampFormat: 7 });
+  return codec;
+}
 
 /** Parses a request body: empty means `{}`; anything but a JSON object is `malformed`. */
 export function parseJsonObject(body: Buffer, malformed: (message: string) => AwsError): Record<string, unknown> {
@@ -97,8 +103,42 @@ export function checkJson(ref: SchemaRef | NormalizedSchema, value: unknown, pat
   }
 }
 
-/** Writes `value` as the JSON of shape `ref` with the SDK's serializer. */
+type Writer = (value: unknown) => string;
+const writers = new WeakMap<object, Map<JsonCodec, Writer>>();
+
+/** Writes `value` as the JSON of shape `ref`, with a writer compiled once per schema (jsonWriter.ts). */
 export function writeJson(codec: JsonCodec, ref: SchemaRef, value: unknown): string {
+  const settings = settingsOf.get(codec);
+  if (typeof ref !== "object" || ref === null || !settings) return writeJsonWithSdk(codec, ref, value);
+  let byCodec = writers.get(ref);
+  if (!byCodec) writers.set(ref, (byCodec = new Map()));
+  let writer = byCodec.get(codec);
+  if (!writer) {
+    let compiled: Writer | undefined;
+    try {
+      compiled = compileJson(ref, settings);
+    } catch (error) {
+      if (!(error instanceof Unsupported)) throw error;
+    }
+    writer = (v) => {
+      if (compiled) {
+        try {
+          return compiled(v);
+        } catch (error) {
+          if (!(error instanceof Unsupported)) throw error;
+          // A shape only the SDK's serializer covers, met on this value: it writes this schema from now on.
+          compiled = undefined;
+        }
+      }
+      return writeJsonWithSdk(codec, ref, v);
+    };
+    byCodec.set(codec, writer);
+  }
+  return writer(value);
+}
+
+/** Writes `value` as the JSON of shape `ref` with the SDK's serializer: the reference the compiled writers match. */
+export function writeJsonWithSdk(codec: JsonCodec, ref: SchemaRef, value: unknown): string {
   const serializer = codec.createSerializer();
   serializer.write(ref as never, value);
   return serializer.flush() as string;
