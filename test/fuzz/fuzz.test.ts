@@ -66,7 +66,8 @@ function problem(outcome: Outcome): string | undefined {
 }
 
 async function fuzzService(def: ServiceDefinition) {
-  const module = (await def.loadSchemas()) as Record<string, unknown>;
+  // The service's SDK client, its commands and its schemas (nubis itself loads only the schemas).
+  const module = (await import(`@aws-sdk/client-${def.name}`)) as Record<string, unknown>;
   const Client = Object.entries(module).find(([name, v]) => name.endsWith("Client") && typeof v === "function" && name !== "Client")?.[1] as new (config: unknown) => AnyClient;
   const recorder = new Recorder();
   const client = new Client({ ...clientConfig(server().endpoint), requestHandler: recorder });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { it } from "node:test";
 import { NormalizedSchema } from "@smithy/core/schema";
 import { jsonCodec, writeJson, writeJsonWithSdk } from "../../src/core/protocols/json.js";
+import { storedTime } from "../../src/core/timestamps.js";
 import { valueFor } from "./values.js";
 
 // awsJson (KMS) writes member names as modelled; restJson1 (QuickSight) by their jsonName.
@@ -49,4 +50,10 @@ it("an absent idempotency token stays absent, null members are left out, NaN and
   const schema = [3, "test", "Out", 0, ["Token", "Count", "Ratio", "Name"], [[0, "test", "T", { idempotencyToken: 1 }, 0], 1, 1, 0]];
   const out = writeJson(jsonCodec(false), schema, { Count: Number.NaN, Ratio: Number.POSITIVE_INFINITY, Name: null });
   assert.equal(out, `{"Count":"NaN","Ratio":"Infinity"}`);
+});
+
+it("a stored ISO timestamp (storedTime) is written as the date it names", () => {
+  const schema = [3, "test", "Out", 0, ["At"], [7]];
+  assert.equal(writeJson(jsonCodec(false), schema, { At: storedTime("2026-12-01T10:00:00Z") }), `{"At":1796119200}`);
+  assert.equal(writeJson(jsonCodec(false), schema, { At: new Date("2026-12-01T10:00:00.500Z") }), `{"At":1796119200.5}`);
 });

@@ -78,7 +78,8 @@ function compile(ns: NormalizedSchema, settings: JsonSettings, inStruct: boolean
     const format = own === 5 || own === 6 || own === 7 ? own : settings.timestampFormat;
     const text =
       format === 5 ? (d: Date) => d.toISOString().replace(".000Z", "Z") : format === 6 ? (d: Date) => d.toUTCString() : (d: Date) => d.getTime() / 1000;
-    return (value) => (value instanceof Date ? text(value) : plain(value, inStruct));
+    // A stored ISO string (core/timestamps.ts) is a date too; the SDK's serializer would copy it as text.
+    return (value) => (value instanceof Date ? text(value) : typeof value === "string" ? text(new Date(value)) : plain(value, inStruct));
   }
   if (ns.isStringSchema()) {
     // A JSON media type is written as embedded JSON by the SDK (LazyJsonString): left to it.

@@ -38,11 +38,13 @@ function simple(ns: NormalizedSchema, settings: Settings): (v: unknown) => strin
     // As the SDK's determineTimestampFormat: a timestamp schema of 5, 6 or 7 names its format.
     const own = ns.getSchema();
     const format = own === 5 || own === 6 || own === 7 ? own : settings.timestampFormat;
-    if (format === 6) return (v) => (v as Date).toUTCString();
-    if (format === 7) return (v) => String((v as Date).getTime() / 1000);
-    // A stored ISO string passes through: nubis keeps dates as ISO strings, and parsing them
-    // into Dates (groupOutput) only for the writer to print them again costs ~1 µs a date.
-    return (v) => (typeof v === "string" ? v : (v as Date).toISOString().replace(".000Z", "Z"));
+    // A stored ISO string (core/timestamps.ts) passes through where the wire wants ISO 8601.
+    const date = (v: unknown) => (typeof v === "string" ? new Date(v) : (v as Date));
+    if (format === 6) return (v) => date(v).toUTCString();
+    if (format === 7) return (v) => String(date(v).getTime() / 1000);
+    // Whole seconds are written without milliseconds, as the SDK writes a Date.
+    const text = (iso: string) => (iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso);
+    return (v) => text(typeof v === "string" ? v : (v as Date).toISOString());
   }
   return (v) => String(v);
 }

@@ -1,3 +1,4 @@
+import { storedTime } from "../../core/timestamps.js";
 import type {
   CreateAccessKeyRequest,
   CreateAccessKeyResponse,
@@ -28,7 +29,7 @@ const metadata = (k: AccessKeyRecord) => ({
   ...(k.UserName !== undefined ? { UserName: k.UserName } : {}),
   AccessKeyId: k.AccessKeyId,
   Status: k.Status,
-  CreateDate: new Date(k.CreateDate),
+  CreateDate: storedTime(k.CreateDate),
 });
 
 export const CreateAccessKey: Handler<CreateAccessKeyRequest, CreateAccessKeyResponse> = async (input, ctx) => {

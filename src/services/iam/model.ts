@@ -1,3 +1,4 @@
+import { storedTime } from "../../core/timestamps.js";
 import { AwsError } from "../../core/errors.js";
 import type { Transaction } from "../../core/store/store.js";
 import type { Tag } from "./validation.js";
@@ -137,7 +138,7 @@ export const groupOutput = (account: string, g: GroupRecord) => ({
   GroupName: g.GroupName,
   GroupId: g.GroupId,
   Arn: `arn:aws:iam::${account}:group${g.Path}${g.GroupName}`,
-  CreateDate: new Date(g.CreateDate),
+  CreateDate: storedTime(g.CreateDate),
 });
 
 export const userOutput = (account: string, u: UserRecord, withTags = false) => ({
@@ -145,7 +146,7 @@ export const userOutput = (account: string, u: UserRecord, withTags = false) => 
   UserName: u.UserName,
   UserId: u.UserId,
   Arn: `arn:aws:iam::${account}:user${u.Path}${u.UserName}`,
-  CreateDate: new Date(u.CreateDate),
+  CreateDate: storedTime(u.CreateDate),
   // Lists carry neither the boundary nor the tags (spec iam-sts §2.2, §8).
   ...(withTags && u.PermissionsBoundary
     ? { PermissionsBoundary: { PermissionsBoundaryType: "PermissionsBoundaryPolicy" as const, PermissionsBoundaryArn: u.PermissionsBoundary } }

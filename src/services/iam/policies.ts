@@ -1,3 +1,4 @@
+import { storedTime } from "../../core/timestamps.js";
 import type {
   CreatePolicyRequest,
   CreatePolicyResponse,
@@ -34,8 +35,8 @@ export const policyOutput = (p: PolicyRecord, call: "create" | "get" | "list" = 
   PermissionsBoundaryUsageCount: p.PermissionsBoundaryUsageCount ?? 0,
   IsAttachable: true,
   ...(call === "get" && p.Description !== undefined ? { Description: p.Description } : {}),
-  CreateDate: new Date(p.CreateDate),
-  UpdateDate: new Date(p.UpdateDate),
+  CreateDate: storedTime(p.CreateDate),
+  UpdateDate: storedTime(p.UpdateDate),
   ...(call === "get" ? { Tags: p.Tags ?? [] } : call === "create" && p.Tags?.length ? { Tags: p.Tags } : {}),
 });
 

@@ -1,3 +1,4 @@
+import { storedTime } from "../../core/timestamps.js";
 import type {
   CreateRoleRequest,
   CreateRoleResponse,
@@ -82,7 +83,7 @@ export function roleOutput(account: string, r: RoleRecord, call: "create" | "get
     RoleName: r.RoleName,
     RoleId: r.RoleId,
     Arn: roleArn(account, r.Path, r.RoleName),
-    CreateDate: new Date(r.CreateDate),
+    CreateDate: storedTime(r.CreateDate),
     AssumeRolePolicyDocument: rfc3986(r.AssumeRolePolicyDocument),
     ...(r.Description !== undefined && r.Description !== "" ? { Description: r.Description } : {}),
     MaxSessionDuration: r.MaxSessionDuration,
@@ -91,7 +92,7 @@ export function roleOutput(account: string, r: RoleRecord, call: "create" | "get
       : {}),
     ...(call !== "list" ? tagsIfAny(r.Tags) : {}),
     ...(call === "get"
-      ? { RoleLastUsed: r.RoleLastUsed ? { LastUsedDate: new Date(r.RoleLastUsed.LastUsedDate), Region: r.RoleLastUsed.Region } : {} }
+      ? { RoleLastUsed: r.RoleLastUsed ? { LastUsedDate: storedTime(r.RoleLastUsed.LastUsedDate), Region: r.RoleLastUsed.Region } : {} }
       : {}),
   };
 }
