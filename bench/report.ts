@@ -471,7 +471,7 @@ export function renderMarkdown(r: Results, svgName: string): { full: string; sum
         );
       }
     }
-  } else lines.push("", "## Scale", "", `${skippedPhase(r, "scale")}.`, "");
+  } else if (!Object.keys(r.scale ?? {}).length) lines.push("", "## Scale", "", `${skippedPhase(r, "scale")}.`, "");
   if (r.apiMemory) {
     const A = r.apiMemory;
     lines.push(
