@@ -37,3 +37,11 @@ for (const service of services) {
     assert.ok(compared > 20, `compared ${compared} documents`);
   });
 }
+
+it("a value XML cannot carry is written with U+FFFD, by the compiled writer as by the SDK's", () => {
+  const schema = [3, "test", "Out", 0, ["Name", "Tags"], [0, [1, "test", "TagList", 0, 0]]];
+  const value = { Name: "a\u0001b\uD800c&", Tags: ["ok \uD83D\uDE00", "\uDC00"] };
+  const written = writeXml(schema, value, "https://example.test/");
+  assert.equal(written, writeXmlWithSdk(schema, value, "https://example.test/"));
+  assert.ok(written.includes("<Name>a\uFFFDb\uFFFDc&amp;</Name>") && written.includes("ok \uD83D\uDE00") && written.includes("<member>\uFFFD</member>"), written);
+});

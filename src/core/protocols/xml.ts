@@ -1,7 +1,7 @@
 import { XmlShapeSerializer } from "@aws-sdk/core/protocols";
 import type { AwsError } from "../errors.js";
 import type { SchemaRef } from "./protocol.js";
-import { compileXml, Unsupported } from "./xmlWriter.js";
+import { compileXml, representable, Unsupported } from "./xmlWriter.js";
 
 const ResponseMetadata = [3, "nubis", "ResponseMetadata", 0, ["RequestId"], [0]];
 
@@ -31,16 +31,8 @@ export function queryResponseEnvelope(operation: string, output: SchemaRef | und
   return envelope;
 }
 
-/** What XML 1.0 cannot carry, even escaped: C0 controls but tab/LF/CR, U+FFFE/U+FFFF, lone surrogates. */
-export const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const XML_FORBIDDEN_ALL = new RegExp(XML_FORBIDDEN.source, "g");
-
-/**
- * Every XML answer passes here, so none can be a document a client fails to parse: a value that
- * holds a character XML cannot represent (stored through a JSON service, or echoed in an error
- * message) is written with U+FFFD in its place.
- */
-const representable = (xml: string) => (XML_FORBIDDEN.test(xml) ? xml.replace(XML_FORBIDDEN_ALL, "\uFFFD") : xml);
+// Every XML answer is representable (xmlWriter.ts): the compiled writers make each value so, the SDK's serializer's document is made so whole.
+export { XML_FORBIDDEN } from "./xmlWriter.js";
 
 type Writer = (value: unknown) => string;
 const writers = new WeakMap<object, Map<string, Writer>>();
@@ -65,7 +57,7 @@ export function writeXml(schema: SchemaRef, value: unknown, xmlNamespace: string
     };
     bySettings.set(key, writer);
   }
-  return representable(writer(value));
+  return writer(value);
 }
 
 /** Writes `value` as the XML of `schema` with the SDK's serializer: the reference the compiled writers match. */

@@ -10,13 +10,25 @@ import { NormalizedSchema } from "@smithy/core/schema";
 
 type Emit = (value: unknown, parentXmlns: string | undefined) => string;
 
-const ELEMENT_ESCAPE = /[&"'<>\r\n\u0085\u2028]/;
+/** What XML 1.0 cannot carry, even escaped: C0 controls but tab/LF/CR, U+FFFE/U+FFFF, lone surrogates. */
+export const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const XML_FORBIDDEN_ALL = new RegExp(XML_FORBIDDEN.source, "g");
+
+/**
+ * Text XML can carry: a character it cannot represent (a value stored through a JSON service,
+ * an echoed message) becomes U+FFFD, so no answer is a document a client fails to parse.
+ */
+export const representable = (text: string) => (XML_FORBIDDEN.test(text) ? text.replace(XML_FORBIDDEN_ALL, "\uFFFD") : text);
+
+// One test per value finds both what must be escaped and what XML cannot carry (any surrogate
+// sends it to the exact check): most values pass it untouched, and the document needs no second scan.
+const ELEMENT_WORK = /[&"'<>\r\n\u0085\u2028\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
 const ELEMENT_ESCAPE_G = /[&"'<>\r\n\u0085\u2028]/g;
 const ELEMENT_MAP: Record<string, string> = { "&": "&amp;", '"': "&quot;", "'": "&apos;", "<": "&lt;", ">": "&gt;", "\r": "&#x0D;", "\n": "&#x0A;", "\u0085": "&#x85;", "\u2028": "&#x2028;" };
-const escapeElement = (s: string) => (ELEMENT_ESCAPE.test(s) ? s.replace(ELEMENT_ESCAPE_G, (c) => ELEMENT_MAP[c]) : s);
+const escapeElement = (s: string) => (ELEMENT_WORK.test(s) ? representable(s).replace(ELEMENT_ESCAPE_G, (c) => ELEMENT_MAP[c]) : s);
 const ATTR_ESCAPE_G = /[&<>"]/g;
 const ATTR_MAP: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
-const escapeAttribute = (s: string) => s.replace(ATTR_ESCAPE_G, (c) => ATTR_MAP[c]);
+const escapeAttribute = (s: string) => representable(s).replace(ATTR_ESCAPE_G, (c) => ATTR_MAP[c]);
 
 interface Settings {
   /** 5 date-time, 6 http-date, 7 epoch seconds. */
@@ -154,7 +166,10 @@ function compileValue(ns: NormalizedSchema, name: string, settings: Settings, ca
   };
 }
 
-/** The writer of `schema`'s XML document, compiled once: the same bytes as XmlShapeSerializer. */
+/**
+ * The writer of `schema`'s XML document, compiled once: the same bytes as XmlShapeSerializer,
+ * every value made representable (element and attribute names come from the schema).
+ */
 export function compileXml(schema: unknown, xmlNamespace: string, timestampFormat: 5 | 6 | 7 = 5): (value: unknown) => string {
   const ns = NormalizedSchema.of(schema as never);
   const name = (ns.getMergedTraits().xmlName as string | undefined) ?? ns.getName();
