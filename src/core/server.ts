@@ -238,7 +238,9 @@ export class Nubis {
   }
 
   private send(res: ServerResponse, http: HttpResponse) {
-    res.writeHead(http.status, { ...http.headers, "content-length": String(Buffer.byteLength(http.body)) });
+    // Encoded once: the request log keeps the same bytes.
+    if (typeof http.body === "string") http.body = Buffer.from(http.body);
+    res.writeHead(http.status, { ...http.headers, "content-length": String(http.body.length) });
     // HEAD answers the headers a GET would, without the body.
     res.end(res.req?.method === "HEAD" ? undefined : http.body);
   }
