@@ -164,6 +164,7 @@ const x = (r?: number) => (r === undefined ? "–" : r >= 10 ? `${r.toFixed(0)}�
 export const CEILING_WORKLOADS = ["iam.mix", "iam.GetGroup", "cloudfront.GetKeyGroup", "kms.DescribeKey", "quicksight.DescribeKeyRegistration"];
 const FIRST_CALL_SERVICES = ["iam", "sts", "kms", "cloudfront", "quicksight"];
 const STORE_LABEL: Record<string, string> = { memory: "memory", sqlite: "SQLite", postgres: "PostgreSQL" };
+const STORE_TARGET_ID: Record<string, string> = { memory: "nubis", sqlite: "nubis-sqlite", postgres: "nubis-postgres" };
 const KIND_LABEL: Record<string, string> = { users: "IAM ListUsers", keys: "KMS ListKeys" };
 const KIND_NOUN: Record<string, string> = { users: "users", keys: "keys" };
 const lists = (kind: string) => (kind === "users" ? "IAM ListUsers" : kind === "keys" ? "KMS ListKeys" : kind);
@@ -248,7 +249,8 @@ export function goals(r: Results): Goal[] {
       const goal = `${STORE_LABEL[store]}: a page of ${KIND_LABEL[kind]} at 1,000,000 ${KIND_NOUN[kind]} within 2× of the page at 1,000`;
       if (!a || !z || z === a) {
         const why = stores[store]?.skipped ?? k?.stopped;
-        out.push({ goal, measured: why ? `not measured (${why})` : r.lists ? "not measured" : skippedPhase(r, "scale"), met: null });
+        const absent = r.lists && !stores[store] ? `not measured (its target ${STORE_TARGET_ID[store]} was not selected)` : "not measured";
+        out.push({ goal, measured: why ? `not measured (${why})` : r.lists ? absent : skippedPhase(r, "scale"), met: null });
         continue;
       }
       const first = z.firstPage.p50Ms / a.firstPage.p50Ms;

@@ -12,7 +12,7 @@
  *
  * Options: --quick, --concurrency N (32), --only SUBSTRING (workload ids), --targets a,b,
  * --skip-startup, --skip-throughput, --skip-scale, --skip-soak, --no-build, --client raw|http
- * (the load generator's engine), --out PATH (write PATH.json/.md/.svg instead of
+ * (the load generator's engine), --scale-steps 1000,1000000 (the scale phase's sizes), --out PATH (write PATH.json/.md/.svg instead of
  * bench/results/<date>[-quick].*), --render results/X.json (write X.md and X.svg again from
  * X.json, without running anything).
  */
@@ -45,6 +45,7 @@ const { values: opts } = parseArgs({
     client: { type: "string", default: "raw" },
     render: { type: "string" },
     out: { type: "string" },
+    "scale-steps": { type: "string" },
   },
 });
 
@@ -328,7 +329,7 @@ async function main() {
 
   const memory = specs.find((s) => s.id === "nubis");
   if (!opts["skip-soak"] && memory) await soakPhase(ctx, memory, results);
-  if (!opts["skip-scale"]) await scalePhase(ctx, specs, results);
+  if (!opts["skip-scale"]) await scalePhase(ctx, specs, results, opts["scale-steps"]?.split(",").map(Number));
 
   results.seconds = Math.round((Date.now() - t0) / 1000);
   results.machine.loadAverageAtEnd = round1(loadavg()[0]);

@@ -228,8 +228,8 @@ async function apiMemory(ctx: Ctx, spec: TargetSpec, kind: Kind, budgetMs: numbe
   }
 }
 
-export async function scalePhase(ctx: Ctx, specs: TargetSpec[], results: Results) {
-  const steps = ctx.quick ? [1_000, 10_000, 100_000] : [1_000, 10_000, 100_000, 1_000_000];
+export async function scalePhase(ctx: Ctx, specs: TargetSpec[], results: Results, only?: number[]) {
+  const steps = only?.length ? only : ctx.quick ? [1_000, 10_000, 100_000] : [1_000, 10_000, 100_000, 1_000_000];
   const budgetMs = ctx.quick ? 90_000 : 400_000;
   const samples = ctx.quick ? 60 : 200;
   ctx.log(`\n== scale: ListUsers and ListKeys pages at ${steps.map((n) => n.toLocaleString("en-US")).join(", ")} (seeded); RSS per 100,000`);
