@@ -65,6 +65,15 @@ export interface RequestContext {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Handler<I = any, O = any> = (input: I, ctx: RequestContext) => Promise<O>;
 
+/**
+ * A handler whose module loads on its first call: a service's rarer families stay out of the
+ * cost of its first call (GetCallerIdentity need not load SAML's XML signature checking).
+ */
+export function onFirstCall<M extends Record<string, unknown>>(load: () => Promise<M>, name: keyof M & string): Handler {
+  let handler: Handler | undefined;
+  return async (input, ctx) => (handler ??= (await load())[name] as Handler)(input, ctx);
+}
+
 /** What an operation does, for identity-based policy evaluation (`--auth iam`). */
 export interface Authorization {
   /** `iam:UpdateGroup`. */

@@ -1,6 +1,5 @@
 import { parseResourcePolicy } from "../../core/auth/engine.js";
 import type { Authorization, Authorizer, RequestContext } from "../../core/service.js";
-import { parseRoleArn, roleOf } from "./assumeRole.js";
 
 /**
  * STS operations' authorization. GetCallerIdentity needs no permission: AWS answers it even
@@ -29,6 +28,7 @@ interface AssumeIn {
  * sts:SetSourceIdentity, from the same trust policy.
  */
 async function assumeRole(input: AssumeIn, ctx: RequestContext): Promise<Authorization> {
+  const { parseRoleArn, roleOf } = await import("./assumeRole.js");
   const arn = input.RoleArn ?? "";
   const parsed = parseRoleArn(arn);
   const role = parsed ? await ctx.transaction((tx) => roleOf(tx, arn)) : undefined;

@@ -1,13 +1,21 @@
 /** What STS does, loaded on its first call (its definition is ./definition.ts). */
-import { AssumeRole } from "./assumeRole.js";
-import { GetWebIdentityToken } from "./outboundTokens.js";
-import { AssumeRoleWithSAML } from "./saml.js";
-import { AssumeRoleWithWebIdentity } from "./webIdentity.js";
+import { onFirstCall } from "../../core/service.js";
 import { DecodeAuthorizationMessage, GetAccessKeyInfo, GetCallerIdentity } from "./identityInfo.js";
-import { GetFederationToken, GetSessionToken } from "./tokens.js";
 
 export { authorization } from "./authorization.js";
 // The temporary credentials STS issues: the core resolves ASIA… keys here.
 export { identity } from "./sessions.js";
 
-export const handlers = { AssumeRole, AssumeRoleWithWebIdentity, AssumeRoleWithSAML, GetCallerIdentity, GetSessionToken, GetFederationToken, GetAccessKeyInfo, DecodeAuthorizationMessage, GetWebIdentityToken };
+// The identity calls load with the service; each family of credentials loads on its first call.
+const tokens = () => import("./tokens.js");
+export const handlers = {
+  GetCallerIdentity,
+  GetAccessKeyInfo,
+  DecodeAuthorizationMessage,
+  AssumeRole: onFirstCall(() => import("./assumeRole.js"), "AssumeRole"),
+  AssumeRoleWithWebIdentity: onFirstCall(() => import("./webIdentity.js"), "AssumeRoleWithWebIdentity"),
+  AssumeRoleWithSAML: onFirstCall(() => import("./saml.js"), "AssumeRoleWithSAML"),
+  GetSessionToken: onFirstCall(tokens, "GetSessionToken"),
+  GetFederationToken: onFirstCall(tokens, "GetFederationToken"),
+  GetWebIdentityToken: onFirstCall(() => import("./outboundTokens.js"), "GetWebIdentityToken"),
+};
