@@ -536,7 +536,11 @@ const iamGetRole: Workload<null> = {
   source: (b) => counter((k) => b.iam("GetRole", { RoleName: `gr-${k % ROLES}` })),
 };
 
-/** Each request attaches a policy not yet on its role: ROLES roles x 10 policies (the per-role quota). */
+/**
+ * Each request attaches a policy not yet on its role: roles x 10 policies (the per-role quota).
+ * The pool outlasts every round at nubis's rate (a full run sends about 6 x 0.35 s x 10,000/s):
+ * an exhausted pool would leave later rounds, and the ceiling's, with nothing to send.
+ */
 const iamAttachRolePolicy: Workload<string[]> = {
   id: "iam.AttachRolePolicy",
   service: "iam",
@@ -544,14 +548,14 @@ const iamAttachRolePolicy: Workload<string[]> = {
   write: true,
   moto: true,
   setup: async (api, size) => {
-    const roles = size.quick ? 200 : 1000;
+    const roles = size.quick ? 200 : 4000;
     // One at a time: moto answers 500 to CreateRole calls that race.
     await api.many(roles, (i) => api.b.iam("CreateRole", { RoleName: `ar-${i}`, AssumeRolePolicyDocument: TRUST }), 1);
     const replies = await api.many(10, (i) => api.b.iam("CreatePolicy", { PolicyName: `ap-${i}`, PolicyDocument: POLICY(i) }));
     return replies.map((r) => xmlText(r.body, "Arn") ?? "");
   },
   source: (b, arns, size) => {
-    const roles = size.quick ? 200 : 1000;
+    const roles = size.quick ? 200 : 4000;
     return counter((k) => b.iam("AttachRolePolicy", { RoleName: `ar-${k % roles}`, PolicyArn: arns[Math.floor(k / roles) % arns.length] }), roles * arns.length);
   },
 };
