@@ -18,6 +18,7 @@ import { isoSeconds, limitExceeded, T } from "./model.js";
 import { parsePrivateKey } from "./pem.js";
 import { tagHandlers, tagsIfAny, validateTags } from "./tags.js";
 import * as check from "./validation.js";
+import { parseXml, XmlError } from "../../core/xmlSignature.js";
 
 /**
  * SAML 2.0 identity providers: the IdP's metadata document (an EntityDescriptor with an
@@ -44,24 +45,15 @@ const arnMember = (v: Validator, value: string | undefined) => v.length(value, "
 
 const unparsable = () => new AwsError("InvalidInput", "Could not parse metadata");
 
-/** Well-formed XML: every element closed in order (comments, CDATA, declarations skipped). */
+/** Well-formed XML, by the same strict parser STS reads SAML assertions with. */
 function wellFormed(xml: string): boolean {
-  const stack: string[] = [];
-  const body = xml.replace(/<!--[\s\S]*?-->/g, "").replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, "").replace(/<\?[\s\S]*?\?>/g, "").replace(/<!DOCTYPE[^>]*>/gi, "");
-  const tag = /<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[^\s=>/]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|</g;
-  let m: RegExpExecArray | null;
-  let roots = 0;
-  while ((m = tag.exec(body))) {
-    if (m[0] === "<") return false;
-    const [, closing, name, , selfClosing] = m;
-    if (closing) {
-      if (stack.pop() !== name) return false;
-    } else {
-      if (!stack.length) roots++;
-      if (!selfClosing) stack.push(name);
-    }
+  try {
+    parseXml(xml);
+    return true;
+  } catch (error) {
+    if (error instanceof XmlError) return false;
+    throw error;
   }
-  return stack.length === 0 && roots === 1;
 }
 
 /**

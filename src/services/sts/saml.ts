@@ -7,7 +7,7 @@ import { findSamlProvider } from "../iam/index.js";
 import { durationFor, issueRoleSession, parseRoleArn, roleOf, validateCommon } from "./assumeRole.js";
 import { checkSession } from "./sessionPolicies.js";
 import * as check from "./validation.js";
-import { attr, children, descendants, localName, nsOf, parseXml, textOf, verifyEnvelopedSignature, type XmlElement, XmlError } from "./xmlSignature.js";
+import { attr, children, descendants, localName, nsOf, parseXml, textOf, verifyEnvelopedSignature, type XmlElement, XmlError } from "../../core/xmlSignature.js";
 
 /**
  * AssumeRoleWithSAML (iam-sts §13.3): a base64 SAML 2.0 Response from an IdP registered as the

@@ -1,8 +1,9 @@
 import { createHash, verify, type X509Certificate } from "node:crypto";
 
 /**
- * Just enough XML for SAML: a strict parser (elements, attributes, text, comments, CDATA,
- * character and predefined entity references; no DTDs), Exclusive XML Canonicalization 1.0
+ * Just enough XML for SAML (IAM reads providers' metadata with it, STS assertions): a strict
+ * parser (elements, attributes, text, comments, CDATA, character and predefined entity
+ * references; no DTDs), Exclusive XML Canonicalization 1.0
  * (https://www.w3.org/TR/xml-exc-c14n/, without comments, with InclusiveNamespaces
  * PrefixList), and XML-DSig verification of an enveloped signature by Reference URI="#id".
  */
