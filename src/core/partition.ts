@@ -12,10 +12,18 @@ const PARTITIONS: Array<[RegExp, string]> = [
   [/^eusc-/, "aws-eusc"],
 ];
 
+const byRegion = new Map<string, string>();
+
+/** Read on every request (the core respells ARNs outside `aws`): each region's answer is kept. */
 export function partitionOf(region: string | undefined): string {
   if (!region) return "aws";
-  for (const [re, partition] of PARTITIONS) if (re.test(region)) return partition;
-  return "aws";
+  let partition = byRegion.get(region);
+  if (partition === undefined) {
+    partition = PARTITIONS.find(([re]) => re.test(region))?.[1] ?? "aws";
+    // Regions come from clients' signatures: a bounded cache, as anything keyed by request input.
+    if (byRegion.size < 1000) byRegion.set(region, partition);
+  }
+  return partition;
 }
 
 /** An ARN built for the `aws` partition, moved to the region's partition. */
