@@ -2,8 +2,29 @@
 // chunks (one per protocol and per SDK client), so `nubis` starts without resolving thousands
 // of small module files (spawn to first answer: ~180 ms instead of ~300 ms). Type checking is
 // `npm run typecheck` / `npm test`; this only builds.
-import { copyFileSync, renameSync } from "node:fs";
+import { copyFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { encodeSchemaTable, stringLiteral } from "./schemaTable.mjs";
+
+// Each SDK client's schemas module becomes its JSON table (see ./schemaTable.mjs): the module is
+// bundled and evaluated here once, and the chunk nubis loads on the service's first call holds
+// only the JSON and src/core/protocols/schemaTable.ts to read it back.
+const scratch = mkdtempSync(join(tmpdir(), "nubis-schemas-"));
+const schemasAsJson = {
+  name: "sdk-schemas-as-json",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-[a-z0-9-]+[\\/]dist-es[\\/]schemas[\\/]schemas_0\.js$/ }, async ({ path }) => {
+      const file = join(scratch, `${path.split(/[\\/]/).at(-4)}.mjs`);
+      await build({ entryPoints: [path], bundle: true, platform: "node", format: "esm", mainFields: ["module", "main"], outfile: file, logLevel: "warning" });
+      const json = JSON.stringify(encodeSchemaTable(await import(pathToFileURL(file).href)));
+      const reader = JSON.stringify(join(import.meta.dirname, "../src/core/protocols/schemaTable.ts"));
+      return { contents: `import { schemaTable } from ${reader};\nexport default schemaTable(${stringLiteral(json)});\n`, loader: "js" };
+    });
+  },
+};
 
 await build({
   entryPoints: { cli: "src/cli.ts", index: "src/index.ts" },
@@ -23,8 +44,10 @@ await build({
   // Smaller chunks parse sooner and take less memory; names stay as written, for profiles and logs.
   minifyWhitespace: true,
   minifySyntax: true,
+  plugins: [schemasAsJson],
   logLevel: "warning",
 });
+rmSync(scratch, { recursive: true, force: true });
 
 // The web console (src/console/app): one minified script and stylesheet for the browser, and the
 // page, in dist/console/, read by src/console/assets.ts on the console's first request.

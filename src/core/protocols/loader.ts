@@ -10,7 +10,9 @@ type StaticSchema = [number, string, string, Record<string, unknown> | number, .
  * handlers) loads beside them, so whatever reads a loaded service finds both.
  */
 export async function loadService(def: ServiceDefinition): Promise<LoadedService> {
-  const [module] = await Promise.all([def.loadSchemas(), withBehaviour(def)]);
+  const [loaded] = await Promise.all([def.loadSchemas(), withBehaviour(def)]);
+  // The bundle has the module's exports as one table, its default export (scripts/schemaTable.mjs).
+  const module = (loaded.default as Record<string, unknown> | undefined) ?? loaded;
   const operations = new Map<string, OperationSchema>();
   const errors = new Map<string, { status: number; schema: SchemaRef }>();
   for (const [exportName, value] of Object.entries(module)) {
