@@ -1,33 +1,123 @@
 import { type Dump, type ScanOptions, type Store, StoreNotEmptyError, type Transaction } from "./store.js";
 
-/**
- * One table: a Map for lookups and a sorted key array for ordered scans, so a page costs
- * O(log n + page) whatever the table size.
- */
-class Table {
-  readonly rows = new Map<string, unknown>();
-  readonly keys: string[] = [];
+/** Index of the first key of `keys` (sorted) that is >= `key`. */
+function lowerBound(keys: string[], key: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
-  /** Index of the first key >= `key`. */
-  lowerBound(key: string): number {
+/** A chunk splits in two past this many keys: an insert or a removal moves at most that many. */
+const MAX_CHUNK = 2048;
+
+/**
+ * Sorted keys in chunks, so that inserting or removing one moves at most a chunk's keys, not
+ * the whole table's (one sorted array made each insert into a million-row table a memmove of
+ * megabytes), while a seek stays two binary searches.
+ */
+class SortedKeys {
+  private chunks: string[][] = [];
+  length = 0;
+
+  /** The chunk that holds `key` or would: the first whose last key is >= `key`, else the last. */
+  private chunkOf(key: string): number {
     let lo = 0;
-    let hi = this.keys.length;
+    let hi = this.chunks.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.keys[mid] < key) lo = mid + 1;
+      const chunk = this.chunks[mid];
+      if (chunk[chunk.length - 1] < key) lo = mid + 1;
       else hi = mid;
     }
     return lo;
   }
 
+  insert(key: string) {
+    this.length++;
+    if (!this.chunks.length) return void this.chunks.push([key]);
+    const c = this.chunkOf(key);
+    const chunk = this.chunks[c];
+    chunk.splice(lowerBound(chunk, key), 0, key);
+    if (chunk.length > MAX_CHUNK) this.chunks.splice(c, 1, chunk.slice(0, MAX_CHUNK / 2), chunk.slice(MAX_CHUNK / 2));
+  }
+
+  remove(key: string) {
+    if (!this.chunks.length) return;
+    const c = this.chunkOf(key);
+    const chunk = this.chunks[c];
+    const i = lowerBound(chunk, key);
+    if (chunk[i] !== key) return;
+    this.length--;
+    if (chunk.length === 1) this.chunks.splice(c, 1);
+    else chunk.splice(i, 1);
+  }
+
+  /** Up to `limit` keys from the first >= `from` (> `from` when `exclusive`) while they start with `prefix`. */
+  range(from: string, exclusive: boolean, prefix: string, limit: number): string[] {
+    const out: string[] = [];
+    if (!this.chunks.length) return out;
+    let c = this.chunkOf(from);
+    let i = lowerBound(this.chunks[c], from);
+    if (exclusive && this.chunks[c][i] === from) i++;
+    for (; c < this.chunks.length; c++, i = 0) {
+      const chunk = this.chunks[c];
+      for (; i < chunk.length; i++) {
+        if (out.length >= limit || !chunk[i].startsWith(prefix)) return out;
+        out.push(chunk[i]);
+      }
+    }
+    return out;
+  }
+
+  /** How many keys start with `prefix`: the rank of the first key past them minus the rank of the first of them. */
+  countPrefix(prefix: string): number {
+    const inOrBefore = (k: string) => k < prefix || k.startsWith(prefix);
+    return this.rank(inOrBefore) - this.rank((k) => k < prefix);
+  }
+
+  /** How many keys satisfy `before`, a test true for a leading run of the sorted keys and false after it. */
+  private rank(before: (key: string) => boolean): number {
+    let n = 0;
+    for (const chunk of this.chunks) {
+      if (before(chunk[chunk.length - 1])) {
+        n += chunk.length;
+        continue;
+      }
+      let lo = 0;
+      let hi = chunk.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (before(chunk[mid])) lo = mid + 1;
+        else hi = mid;
+      }
+      return n + lo;
+    }
+    return n;
+  }
+
+  toArray(): string[] {
+    return this.chunks.flat();
+  }
+}
+
+/** One table: a Map for lookups and sorted keys for ordered scans, so a page costs O(log n + page) whatever the table size. */
+class Table {
+  readonly rows = new Map<string, unknown>();
+  readonly keys = new SortedKeys();
+
   set(key: string, value: unknown) {
-    if (!this.rows.has(key)) this.keys.splice(this.lowerBound(key), 0, key);
+    if (!this.rows.has(key)) this.keys.insert(key);
     this.rows.set(key, value);
   }
 
   remove(key: string): boolean {
     if (!this.rows.delete(key)) return false;
-    this.keys.splice(this.lowerBound(key), 1);
+    this.keys.remove(key);
     return true;
   }
 }
@@ -67,30 +157,13 @@ class MemoryTransaction implements Transaction {
 
   async scan<V>(table: string, { prefix, after, limit }: ScanOptions): Promise<Array<[string, V]>> {
     const t = this.tables.get(table);
-    const out: Array<[string, V]> = [];
-    if (!t) return out;
-    let i = after !== undefined && after >= prefix ? t.lowerBound(after) : t.lowerBound(prefix);
-    if (after !== undefined && t.keys[i] === after) i++;
-    for (; i < t.keys.length && out.length < limit; i++) {
-      const key = t.keys[i];
-      if (!key.startsWith(prefix)) break;
-      out.push([key, t.rows.get(key) as V]);
-    }
-    return out;
+    if (!t) return [];
+    const keys = after !== undefined && after >= prefix ? t.keys.range(after, true, prefix, limit) : t.keys.range(prefix, false, prefix, limit);
+    return keys.map((key) => [key, t.rows.get(key) as V]);
   }
 
   async count(table: string, prefix: string): Promise<number> {
-    const t = this.tables.get(table);
-    if (!t) return 0;
-    const start = t.lowerBound(prefix);
-    let lo = start;
-    let hi = t.keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (t.keys[mid].startsWith(prefix)) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo - start;
+    return this.tables.get(table)?.keys.countPrefix(prefix) ?? 0;
   }
 
   /** Restores every write, newest first. */
@@ -152,7 +225,7 @@ export class MemoryStore implements Store {
       const out: Dump = {};
       for (const name of [...this.tables.keys()].sort()) {
         const t = this.tables.get(name)!;
-        if (t.keys.length) out[name] = t.keys.map((k) => [k, t.rows.get(k)]);
+        if (t.keys.length) out[name] = t.keys.toArray().map((k) => [k, t.rows.get(k)]);
       }
       return out;
     });
