@@ -102,6 +102,21 @@ describe("invalidations", () => {
     assert.deepEqual([e.name, e.$metadata.httpStatusCode], ["TooManyInvalidationsInProgress", 400]);
     assert.equal((await held.send(new ListInvalidationsCommand({ DistributionId: s.Id }))).InvalidationList!.Quantity, 1);
   });
+
+  it("completed invalidations no longer count against the in-progress limit", async () => {
+    const d = (await client().send(new CreateDistributionCommand({ DistributionConfig: distributionConfig() }))).Distribution!;
+    const wildcards = (n: number) => batch(Array.from({ length: 15 }, (_, i) => `/${n}/w${i}/*`));
+    const first = (await client().send(new CreateInvalidationCommand({ DistributionId: d.Id, InvalidationBatch: wildcards(1) }))).Invalidation!;
+    await refused(() => client().send(new CreateInvalidationCommand({ DistributionId: d.Id, InvalidationBatch: wildcards(2) })), "TooManyInvalidationsInProgress", 400);
+    await waitUntilInvalidationCompleted({ client: client(), maxWaitTime: 20, minDelay: 1, maxDelay: 1 }, { DistributionId: d.Id, Id: first.Id });
+    // Twice: the first create after completion finds the completed batch, the second no longer does.
+    for (const n of [3, 4]) {
+      const next = (await client().send(new CreateInvalidationCommand({ DistributionId: d.Id, InvalidationBatch: wildcards(n) }))).Invalidation!;
+      assert.equal((await client().send(new GetDistributionCommand({ Id: d.Id }))).Distribution!.InProgressInvalidationBatches, 1);
+      await waitUntilInvalidationCompleted({ client: client(), maxWaitTime: 20, minDelay: 1, maxDelay: 1 }, { DistributionId: d.Id, Id: next.Id });
+    }
+    assert.equal((await client().send(new ListInvalidationsCommand({ DistributionId: d.Id }))).InvalidationList!.Quantity, 3);
+  });
 });
 
 describe("distribution tenants", () => {

@@ -24,11 +24,15 @@ import { fullList, key, listPage, maxItemsOf, missingBody } from "./model.js";
  * Invalidations of a distribution or a tenant ("target"). Each is InProgress until the instant
  * stored at its creation (now + the deploy delay), then Completed. Rows are keyed so a listing
  * is newest first: `acct/target/{inverted time}{id}`; an id index serves GetInvalidation and a
- * caller reference index the idempotent retry.
+ * caller reference index the idempotent retry. The in-progress quota and a distribution's
+ * InProgressInvalidationBatches read a third index of the invalidations not yet seen completed,
+ * which the next create on the target prunes: a target with a million past invalidations
+ * costs a create what its few running ones do.
  */
 const TABLE = "cloudfront.invalidations"; //        acct/target/sortKey -> record
 const IDS = "cloudfront.invalidationIds"; //        acct/target/id      -> sortKey
 const REFS = "cloudfront.invalidationRefs"; //      acct/target/callerReference -> id
+const RUNNING = "cloudfront.invalidationsRunning"; // acct/target/sortKey -> Running
 
 interface InvalidationRecord {
   Id: string;
@@ -75,17 +79,26 @@ function validBatch(batch: InvalidationBatch | undefined, ctx: RequestContext): 
   return { paths, ref: batch.CallerReference };
 }
 
-/** InProgress invalidations of a target (the distribution's InProgressInvalidationBatches). */
-export async function inProgress(tx: Transaction, ctx: RequestContext, target: string): Promise<InvalidationRecord[]> {
-  const out: InvalidationRecord[] = [];
+/** What the in-progress limits count of a running invalidation: until when, and its paths by kind. */
+interface Running {
+  /** Epoch milliseconds of CompletedAt. */
+  Until: number;
+  Files: number;
+  Wildcards: number;
+}
+
+/**
+ * InProgress invalidations of a target (the distribution's InProgressInvalidationBatches).
+ * `prune`, in a create's transaction: the completed ones leave the index.
+ */
+export async function inProgress(tx: Transaction, ctx: RequestContext, target: string, prune = false): Promise<Running[]> {
+  const out: Running[] = [];
   let after: string | undefined;
-  // Newest first: the in-progress ones are at the start; stop at the first completed one
-  // created before the oldest possible in-progress one.
   for (;;) {
-    const rows = await tx.scan<InvalidationRecord>(TABLE, { prefix: `${key(ctx.account, target)}/`, after, limit: 100 });
-    for (const [, r] of rows) {
-      if (status(r, ctx) === "InProgress") out.push(r);
-      else if (Date.parse(r.CompletedAt) < ctx.now.getTime() - 24 * 3600_000) return out;
+    const rows = await tx.scan<Running>(RUNNING, { prefix: `${key(ctx.account, target)}/`, after, limit: 100 });
+    for (const [k, r] of rows) {
+      if (ctx.now.getTime() < r.Until) out.push(r);
+      else if (prune) await tx.delete(RUNNING, k);
     }
     if (rows.length < 100) return out;
     after = rows[rows.length - 1][0];
@@ -94,7 +107,7 @@ export async function inProgress(tx: Transaction, ctx: RequestContext, target: s
 
 /** Removes every invalidation of a deleted target. */
 export async function dropInvalidations(tx: Transaction, account: string, target: string): Promise<void> {
-  for (const table of [TABLE, IDS, REFS]) {
+  for (const table of [TABLE, IDS, REFS, RUNNING]) {
     for (;;) {
       const rows = await tx.scan(table, { prefix: `${key(account, target)}/`, limit: 500 });
       for (const [k] of rows) await tx.delete(table, k);
@@ -117,10 +130,16 @@ function handlers(t: Target) {
         }
         return { Location: url(existing.Id), Invalidation: invalidationOf(existing, ctx) };
       }
-      const running = await inProgress(tx, ctx, target);
-      const wild = (ps: string[]) => ps.filter((p) => p.endsWith("*")).length;
-      const files = (ps: string[]) => ps.length - wild(ps);
-      if (files(running.flatMap((r) => r.Paths)) + files(paths) > ctx.quota("InvalidationPathsInProgress") || wild(running.flatMap((r) => r.Paths)) + wild(paths) > ctx.quota("InvalidationWildcardPathsInProgress")) {
+      const running = await inProgress(tx, ctx, target, true);
+      const wildcards = paths.filter((p) => p.endsWith("*")).length;
+      const files = paths.length - wildcards;
+      let runningFiles = 0;
+      let runningWildcards = 0;
+      for (const r of running) {
+        runningFiles += r.Files;
+        runningWildcards += r.Wildcards;
+      }
+      if (runningFiles + files > ctx.quota("InvalidationPathsInProgress") || runningWildcards + wildcards > ctx.quota("InvalidationWildcardPathsInProgress")) {
         throw new AwsError("TooManyInvalidationsInProgress", "Processing your request will cause you to exceed the maximum number of in-progress wildcard invalidations.", 400);
       }
       const record: InvalidationRecord = {
@@ -134,6 +153,7 @@ function handlers(t: Target) {
       await tx.put(TABLE, key(ctx.account, target, sortKey(record)), record);
       await tx.put(IDS, key(ctx.account, target, record.Id), sortKey(record));
       await tx.put(REFS, key(ctx.account, target, ref), record.Id);
+      await tx.put(RUNNING, key(ctx.account, target, sortKey(record)), { Until: Date.parse(record.CompletedAt), Files: files, Wildcards: wildcards } satisfies Running);
       return { Location: url(record.Id), Invalidation: { ...invalidationOf(record, ctx), Status: "InProgress" } };
     });
   };

@@ -49,6 +49,8 @@ export const tables = rowChecks({
   invalidations: { key: "{account}/*/*", value: { Id: "string", Target: "string", CreateTime: "string", CompletedAt: "string", CallerReference: "string", Paths: ["string"] } },
   invalidationIds: { key: "{account}/*/*", value: "string" },
   invalidationRefs: { key: "{account}/*/**", value: "string" },
+  // acct/target/sortKey of the invalidations not yet seen completed
+  invalidationsRunning: { key: "{account}/*/*", value: { Until: "number", Files: "number", Wildcards: "number" } },
   monitoringSubscriptions: id(),
   cachePolicies: policy,
   cachePolicyNames: ref,
