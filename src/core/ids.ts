@@ -1,13 +1,15 @@
-import { randomFillSync, randomUUID } from "node:crypto";
+import { randomBytes, randomFillSync, randomUUID } from "node:crypto";
 
 export const UPPER_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 export const LOWER_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789";
 export const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 export const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-// Random bytes come from a pool refilled 4 KiB at a time: one randomBytes() call per id cost
-// ~8% of CreateGroup's CPU in the benchmark (bench/profile.ts). Same CSPRNG, same distribution.
-const pool = Buffer.alloc(4096);
+// Random bytes come from one pool refilled 16 KiB at a time: a randomBytes() call costs ~4 µs
+// whatever its size (one OpenSSL call), a 16 KiB refill ~5 µs; one call per id cost ~8% of
+// CreateGroup's CPU, and an STS session's secret and token ~10% of AssumeRole's (bench/profile.ts).
+// Same CSPRNG, same distribution; node:crypto's randomUUID pools the same way.
+const pool = Buffer.allocUnsafe(16384);
 let poolAt = pool.length;
 
 function randomByte(): number {
@@ -16,6 +18,19 @@ function randomByte(): number {
     poolAt = 0;
   }
   return pool[poolAt++];
+}
+
+/** `n` bytes from the CSPRNG, as randomBytes(n) gives them; a copy, since the pool is overwritten at its next refill. */
+export function secureRandom(n: number): Buffer {
+  if (n > pool.length / 4) return randomBytes(n);
+  if (poolAt + n > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  const out = Buffer.allocUnsafe(n);
+  pool.copy(out, 0, poolAt, poolAt + n);
+  poolAt += n;
+  return out;
 }
 
 /** `length` characters drawn uniformly from `alphabet` (rejection sampling, no modulo bias). */

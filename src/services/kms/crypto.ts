@@ -22,14 +22,13 @@ import {
   privateEncrypt,
   publicDecrypt,
   publicEncrypt,
-  randomBytes,
-  randomFillSync,
   sign as cryptoSign,
   timingSafeEqual,
   verify as cryptoVerify,
 } from "node:crypto";
 import { promisify } from "node:util";
 import { AwsError } from "../../core/errors.js";
+import { secureRandom } from "../../core/ids.js";
 import type { KeyRecord, Material } from "./model.js";
 import { signPss, verifyPss } from "./pss.js";
 
@@ -52,9 +51,9 @@ export const supportedSpec = (spec: KeySpec) => !/^(ML_|SM2)/.test(spec);
  * private key. Key pairs are generated off the event loop (RSA-4096 takes a while).
  */
 export async function generateSecret(spec: KeySpec): Promise<Buffer> {
-  if (spec === "SYMMETRIC_DEFAULT") return randomBytes(32);
+  if (spec === "SYMMETRIC_DEFAULT") return secureRandom(32);
   const hmac = HMAC_BYTES[spec];
-  if (hmac) return randomBytes(hmac);
+  if (hmac) return secureRandom(hmac);
   return (await generateKeyPair(spec)).privateKey;
 }
 
@@ -75,30 +74,12 @@ export async function generateKeyPair(spec: string): Promise<{ privateKey: Buffe
 
 export function newMaterial(secret: Buffer, date: number, extra: Partial<Material> = {}): Material {
   return {
-    Id: randomBytes(32).toString("hex"),
+    Id: secureRandom(32).toString("hex"),
     Secret: secret.toString("base64"),
     Digest: createHash("sha256").update(secret).digest("hex"),
     Date: date,
     ...extra,
   };
-}
-
-// Small random values (IVs, data keys) come from a pool refilled 4 KiB at a time: one OpenSSL
-// call per pool rather than one per value (node:crypto's randomUUID does the same).
-const POOL = Buffer.allocUnsafe(4096);
-let poolAt = POOL.length;
-
-/** `n` bytes from the CSPRNG, as randomBytes gives them. */
-export function random(n: number): Buffer {
-  if (n > POOL.length / 4) return randomBytes(n);
-  if (poolAt + n > POOL.length) {
-    randomFillSync(POOL);
-    poolAt = 0;
-  }
-  // A copy: the pool's bytes are overwritten at the next refill.
-  const out = Buffer.from(POOL.subarray(poolAt, poolAt + n));
-  poolAt += n;
-  return out;
 }
 
 export const secretOf = (m: Material) => Buffer.from(m.Secret!, "base64");
@@ -157,7 +138,7 @@ function aad(k: KeyRecord, materialId: string, context: Record<string, string> |
 }
 
 export function sealBlob(k: KeyRecord, m: Material, plaintext: Uint8Array, context: Record<string, string> | undefined): Buffer {
-  const iv = random(12);
+  const iv = secureRandom(12);
   const cipher = createCipheriv("aes-256-gcm", secretOf(m), iv);
   cipher.setAAD(aad(k, m.Id, context));
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);

@@ -28,7 +28,7 @@ import type {
   VerifyRequest,
   VerifyResponse,
 } from "@aws-sdk/client-kms";
-import { randomBytes } from "node:crypto";
+import { secureRandom } from "../../core/ids.js";
 import { AwsError } from "../../core/errors.js";
 import type { Handler, RequestContext } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
@@ -41,7 +41,6 @@ import {
   openBlob,
   parseBlob,
   publicKeyDer,
-  random,
   rsaDecrypt,
   rsaEncrypt,
   sameBytes,
@@ -319,7 +318,7 @@ const dataKey = (operation: string, withPlaintext: boolean): Handler<GenerateDat
   if (input.Recipient) throw new AwsError("ValidationException", "Recipient (Nitro Enclaves attestation) is not supported by this KMS endpoint.");
   return ctx.transaction(async (tx) => {
     const key = await dataKeyKey(tx, ctx, input.KeyId!, operation);
-    const plaintext = random(input.NumberOfBytes ?? (input.KeySpec === "AES_128" ? 16 : 32));
+    const plaintext = secureRandom(input.NumberOfBytes ?? (input.KeySpec === "AES_128" ? 16 : 32));
     const out = encryptWith(key, undefined, plaintext, input.EncryptionContext);
     if (input.DryRun) throw DRY_RUN();
     await used(tx, ctx, key, operation);
@@ -373,7 +372,7 @@ export const GenerateRandom: Handler<GenerateRandomRequest, GenerateRandomRespon
   if (input.CustomKeyStoreId !== undefined) {
     await ctx.transaction((tx) => check.requireConnectedStore(tx, ctx, input.CustomKeyStoreId!));
   }
-  return { Plaintext: randomBytes(input.NumberOfBytes) };
+  return { Plaintext: secureRandom(input.NumberOfBytes) };
 };
 
 export const GetPublicKey: Handler<GetPublicKeyRequest, GetPublicKeyResponse> = async (input, ctx) => {

@@ -11,7 +11,7 @@ import { createECDH, type ECDH, type KeyObject } from "node:crypto";
 import type { ECDSA } from "@noble/curves/abstract/weierstrass.js";
 import { p256, p384, p521 } from "@noble/curves/nist.js";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
-import { random } from "./crypto.js";
+import { secureRandom } from "../../core/ids.js";
 
 interface Curve {
   ecdsa: ECDSA;
@@ -78,7 +78,7 @@ function nonce(c: Curve): { r: bigint; kInverse: bigint } {
   const rs: bigint[] = [];
   while (ks.length < c.batch) {
     // 4: k uniform in [1, n − 1], by rejection sampling (FIPS 186-5 §A.3.2): Fn.BITS random bits until below n.
-    const kBytes = random(Fn.BYTES);
+    const kBytes = secureRandom(Fn.BYTES);
     kBytes[0] &= topBits;
     const k = toBigInt(kBytes);
     if (k === 0n || k >= Fn.ORDER) continue;

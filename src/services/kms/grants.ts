@@ -10,7 +10,8 @@ import type {
   RetireGrantRequest,
   RevokeGrantRequest,
 } from "@aws-sdk/client-kms";
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
+import { secureRandom } from "../../core/ids.js";
 import { AwsError } from "../../core/errors.js";
 import { paginate } from "../../core/pagination.js";
 import type { Handler, RequestContext } from "../../core/service.js";
@@ -102,7 +103,7 @@ const WITH_CONTEXT: readonly GrantOperation[] = [
 
 /** A grant token names its grant (KMS's are opaque; nubis's embed the grant's coordinates). */
 export function grantToken(g: GrantRecord): string {
-  const body = JSON.stringify({ a: g.Account, r: g.Region, k: g.KeyId, g: g.GrantId, n: randomBytes(8).toString("hex") });
+  const body = JSON.stringify({ a: g.Account, r: g.Region, k: g.KeyId, g: g.GrantId, n: secureRandom(8).toString("hex") });
   return `AQpA${Buffer.from(body).toString("base64url")}`;
 }
 
@@ -197,7 +198,7 @@ export const CreateGrant: Handler<CreateGrantRequest, CreateGrantResponse> = asy
     if (existing.length >= limit) throw new AwsError("LimitExceededException", `The grant quota for ${keyArn(key)} (${limit}) has been reached.`);
     if (input.DryRun) throw dryRun();
     const grant: GrantRecord = {
-      GrantId: createHash("sha256").update(randomBytes(32)).digest("hex"),
+      GrantId: createHash("sha256").update(secureRandom(32)).digest("hex"),
       KeyId: key.KeyId,
       Account: ctx.account,
       Region: ctx.region,

@@ -15,7 +15,8 @@ import type {
   ScheduleKeyDeletionResponse,
   UpdateKeyDescriptionRequest,
 } from "@aws-sdk/client-kms";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { secureRandom } from "../../core/ids.js";
 import { AwsError } from "../../core/errors.js";
 import { paginate } from "../../core/pagination.js";
 import type { Handler } from "../../core/service.js";
@@ -47,7 +48,7 @@ export function newKeyRecord(
   const now = ctx.now.getTime();
   const materials = secret ? [newMaterial(secret, now)] : [];
   return {
-    KeyId: fields.MultiRegion ? `mrk-${randomBytes(16).toString("hex")}` : randomUUID(),
+    KeyId: fields.MultiRegion ? `mrk-${secureRandom(16).toString("hex")}` : randomUUID(),
     Account: ctx.account,
     Region: ctx.region,
     CreationDate: now,
@@ -56,7 +57,7 @@ export function newKeyRecord(
     KeyState: fields.Origin === "EXTERNAL" ? "PendingImport" : "Enabled",
     Materials: materials,
     ...(fields.KeySpec === "SYMMETRIC_DEFAULT" && materials.length ? { CurrentMaterialId: materials[0].Id } : {}),
-    RotationSeed: randomBytes(32).toString("base64"),
+    RotationSeed: secureRandom(32).toString("base64"),
     ...(fields.MultiRegion ? { PrimaryRegion: ctx.region, ReplicaRegions: [] } : {}),
   };
 }

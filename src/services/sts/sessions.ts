@@ -1,6 +1,5 @@
-import { randomBytes } from "node:crypto";
 import type { Credentials } from "@aws-sdk/client-sts";
-import { accountKeyId } from "../../core/ids.js";
+import { accountKeyId, secureRandom } from "../../core/ids.js";
 import type { Credential, IdentitySource, Principal, RequestContext, SessionFacts } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
 
@@ -22,13 +21,13 @@ export interface SessionRecord {
 }
 
 /** A secret in AWS's shape: 40 characters of base64's alphabet. */
-const secret = () => randomBytes(30).toString("base64");
+const secret = () => secureRandom(30).toString("base64");
 
 /**
  * An opaque token of several hundred characters. AWS's start with the base64 of a small
  * protobuf header (`IQoJb3JpZ2luX2Vj`); what follows is random.
  */
-const sessionToken = () => `IQoJb3JpZ2luX2Vj${randomBytes(300).toString("base64")}`;
+const sessionToken = () => `IQoJb3JpZ2luX2Vj${secureRandom(300).toString("base64")}`;
 
 export interface NewSession {
   /** The account the credentials act in (the role's for AssumeRole). */
