@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash } from "node:crypto";
+import { secureRandom } from "../ids.js";
 
 /**
  * Encoded authorization messages: what services such as EC2 put in an AccessDenied answer
@@ -23,7 +24,7 @@ export interface AuthorizationDetails {
 }
 
 export function encodeAuthorizationMessage(details: AuthorizationDetails): string {
-  const iv = randomBytes(12);
+  const iv = secureRandom(12);
   const cipher = createCipheriv("aes-256-gcm", KEY, iv);
   const body = Buffer.concat([cipher.update(JSON.stringify(details), "utf8"), cipher.final()]);
   return Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64url");

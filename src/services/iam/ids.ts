@@ -1,5 +1,4 @@
-import { randomBytes } from "node:crypto";
-import { BASE32, randomString } from "../../core/ids.js";
+import { BASE32, randomString, secureRandom } from "../../core/ids.js";
 
 /**
  * Unique ids: a 4-letter prefix (AGPA group, AIDA user, ANPA policy, APKA SSH key, ASCA server
@@ -32,10 +31,10 @@ function base32(bytes: Buffer): string {
  * give the account, so tools that read the account from a key id get the right one.
  */
 export function accessKeyId(account: string): string {
-  const bytes = randomBytes(10);
+  const bytes = secureRandom(10);
   const packed = BigInt(account) * 128n + BigInt(bytes[5] & 0x7f);
   for (let i = 0; i < 6; i++) bytes[i] = Number((packed >> BigInt(8 * (5 - i))) & 0xffn);
   return "AKIA" + base32(bytes);
 }
 
-export const secretAccessKey = () => randomBytes(30).toString("base64").replace(/[+/]/g, (c) => (c === "+" ? "A" : "B"));
+export const secretAccessKey = () => secureRandom(30).toString("base64").replace(/[+/]/g, (c) => (c === "+" ? "A" : "B"));

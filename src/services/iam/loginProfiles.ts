@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import type {
   ChangePasswordRequest,
   CreateLoginProfileRequest,
@@ -15,6 +15,7 @@ import { KINDS, subject } from "./credentials.js";
 import { childKey, isoSeconds, T, type UserRecord } from "./model.js";
 import { checkPassword, readPasswordPolicy } from "./passwordPolicy.js";
 import * as check from "./validation.js";
+import { secureRandom } from "../../core/ids.js";
 
 /**
  * Console passwords. Only a salted hash is kept (state snapshots must not hold passwords), with
@@ -55,7 +56,7 @@ export const CreateLoginProfile: Handler<CreateLoginProfileRequest, CreateLoginP
       throw new AwsError("EntityAlreadyExists", `Login Profile for user ${user.UserName} already exists.`);
     }
     checkPassword(input.Password!, await readPasswordPolicy(tx, ctx.account));
-    const salt = randomBytes(12).toString("base64");
+    const salt = secureRandom(12).toString("base64");
     const now = isoSeconds(ctx.now);
     const profile: LoginProfileRecord = {
       UserId: user.UserId,

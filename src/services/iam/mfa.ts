@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac } from "node:crypto";
 import type {
   CreateVirtualMFADeviceRequest,
   CreateVirtualMFADeviceResponse,
@@ -14,7 +14,7 @@ import type {
   ResyncMFADeviceRequest,
 } from "@aws-sdk/client-iam";
 import { AwsError } from "../../core/errors.js";
-import { BASE32 } from "../../core/ids.js";
+import { BASE32, secureRandom } from "../../core/ids.js";
 import { paginate } from "./pages.js";
 import type { Handler } from "../../core/service.js";
 import type { Transaction } from "../../core/store/store.js";
@@ -174,7 +174,7 @@ export const CreateVirtualMFADevice: Handler<CreateVirtualMFADeviceRequest, Crea
   return ctx.transaction(async (tx) => {
     const key = `${ctx.account}/${path}${name}`;
     if (await tx.get(T.mfaDevices, key)) throw new AwsError("EntityAlreadyExists", "MFADevice entity at the same path and name already exists.");
-    const seed = base32Encode(randomBytes(40));
+    const seed = base32Encode(secureRandom(40));
     const device: VirtualMfaRecord = {
       SerialNumber: `arn:aws:iam::${ctx.account}:mfa${path}${name}`,
       Path: path,

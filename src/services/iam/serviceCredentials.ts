@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import type {
   CreateServiceSpecificCredentialRequest,
   CreateServiceSpecificCredentialResponse,
@@ -18,6 +17,7 @@ import * as cred from "./credentials.js";
 import { uniqueId } from "./ids.js";
 import { childKey, isoSeconds, limitExceeded, listPage, T } from "./model.js";
 import * as check from "./validation.js";
+import { secureRandom } from "../../core/ids.js";
 
 /**
  * Service-specific credentials: a user name and password for CodeCommit (Git over HTTPS) or
@@ -44,7 +44,7 @@ const DAY = 86_400_000;
 
 const notSupported = (service: string) => new AwsError("NotSupportedService", `The specified service ${service} is not supported.`);
 
-const password = () => randomBytes(33).toString("base64"); // 44 characters
+const password = () => secureRandom(33).toString("base64"); // 44 characters
 
 function metadata(userName: string, c: ServiceCredentialRecord): ServiceSpecificCredentialMetadata {
   return {

@@ -10,7 +10,6 @@ import type {
   UpdateCustomKeyStoreRequest,
   XksProxyAuthenticationCredentialType,
 } from "@aws-sdk/client-kms";
-import { randomBytes } from "node:crypto";
 import { AwsError } from "../../core/errors.js";
 import { paginate } from "../../core/pagination.js";
 import type { Handler, RequestContext } from "../../core/service.js";
@@ -18,6 +17,7 @@ import type { Transaction } from "../../core/store/store.js";
 import type { Validator } from "../../core/validation.js";
 import { listPage, regionPrefix } from "./model.js";
 import * as check from "./validation.js";
+import { secureRandom } from "../../core/ids.js";
 
 /**
  * Custom key stores, as far as an emulator can hold them: their configuration and connection
@@ -134,7 +134,7 @@ export const CreateCustomKeyStore: Handler<CreateCustomKeyStoreRequest, CreateCu
       throw new AwsError("LimitExceededException", `Cannot exceed quota for CustomKeyStoresPerRegion: ${limit}`);
     }
     const store: StoreRecord = {
-      CustomKeyStoreId: `cks-${randomBytes(9).toString("hex").slice(0, 17)}`,
+      CustomKeyStoreId: `cks-${secureRandom(9).toString("hex").slice(0, 17)}`,
       CustomKeyStoreName: input.CustomKeyStoreName!,
       CustomKeyStoreType: "EXTERNAL_KEY_STORE",
       ConnectionState: "DISCONNECTED",

@@ -6,13 +6,14 @@ import type {
   ImportKeyMaterialRequest,
   ImportKeyMaterialResponse,
 } from "@aws-sdk/client-kms";
-import { createHash, createPrivateKey, generateKeyPair, randomBytes } from "node:crypto";
+import { createHash, createPrivateKey, generateKeyPair } from "node:crypto";
 import { promisify } from "node:util";
 import { AwsError } from "../../core/errors.js";
 import type { Handler } from "../../core/service.js";
 import { aesUnwrapPad, HMAC_BYTES, newMaterial, pairMatchesSpec, rsaDecrypt } from "./crypto.js";
 import { currentMaterial, days, invalidState, keyArn, type KeyRecord, type Material, putKey, requireKey, syncShared, T } from "./model.js";
 import * as check from "./validation.js";
+import { secureRandom } from "../../core/ids.js";
 
 /**
  * Importing key material into EXTERNAL keys: a fresh RSA wrapping key per GetParametersForImport
@@ -59,7 +60,7 @@ export const GetParametersForImport: Handler<GetParametersForImportRequest, GetP
     if (!pair || input.WrappingAlgorithm === "SM2PKE") {
       throw new AwsError("ValidationException", "SM2 wrapping keys are only available in China Regions.");
     }
-    const token = randomBytes(64);
+    const token = secureRandom(64);
     const validTo = ctx.now.getTime() + days(1);
     const params: ImportParameters = {
       KeyId: key.KeyId,

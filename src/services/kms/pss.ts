@@ -5,7 +5,8 @@
  * operation is OpenSSL's: RSASP1 is privateEncrypt without padding, RSAVP1 publicDecrypt.
  * KMS's salt is as long as the hash (32, 48 or 64 bytes).
  */
-import { constants, createHash, type KeyObject, privateEncrypt, publicDecrypt, randomBytes, timingSafeEqual } from "node:crypto";
+import { constants, createHash, type KeyObject, privateEncrypt, publicDecrypt, timingSafeEqual } from "node:crypto";
+import { secureRandom } from "../../core/ids.js";
 
 const hashOf = (hash: string, ...parts: Uint8Array[]) => {
   const h = createHash(hash);
@@ -46,7 +47,7 @@ export function signPss(key: KeyObject, hash: string, mHash: Uint8Array): Buffer
   const sLen = hLen;
   // EMSA-PSS-ENCODE (§9.1.1); step 2 (mHash = Hash(M)) is the caller's digest.
   if (emLen < hLen + sLen + 2) throw new Error("encoding error"); // 3 (never for KMS's 2048-bit and larger keys)
-  const salt = randomBytes(sLen); // 4
+  const salt = secureRandom(sLen); // 4
   const h = hashOf(hash, ZEROS, mHash, salt); // 5–6: H = Hash(M'), M' = 0x00×8 ‖ mHash ‖ salt
   const db = Buffer.alloc(emLen - hLen - 1); // 7–8: DB = PS (zeros) ‖ 0x01 ‖ salt
   db[db.length - sLen - 1] = 0x01;
