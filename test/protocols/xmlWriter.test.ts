@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { it } from "node:test";
 import { NormalizedSchema } from "@smithy/core/schema";
 import { valueFor } from "./values.js";
-import { queryResponseEnvelope, writeXml, writeXmlWithSdk } from "../../src/core/protocols/xml.js";
+import { queryResponseEnvelope, writeXml } from "../../src/core/protocols/xml.js";
+import { writeXmlWithSdk } from "../../src/core/protocols/xmlSdk.js";
 
 const services = [
   { module: "@aws-sdk/client-iam", ns: "https://iam.amazonaws.com/doc/2010-05-08/", query: true },
@@ -30,7 +31,8 @@ for (const service of services) {
         } catch {
           continue; // a value the SDK itself cannot write (e.g. an empty union)
         }
-        assert.equal(writeXml(target, value, service.ns), expected, `${name} round ${round}`);
+        // awsQuery writes without the SDK's serializer (it does not load it): none of its outputs may need it.
+        assert.equal(writeXml(target, value, service.ns, 5, service.query ? undefined : writeXmlWithSdk), expected, `${name} round ${round}`);
         compared++;
       }
     }

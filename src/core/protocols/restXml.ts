@@ -7,6 +7,7 @@ import { Validator } from "../validation.js";
 import { BindingError, type BodyCodec, decodeHttpInput, encodeHttpOutput, missingRequired, operationByRoute, routeOf } from "./http.js";
 import type { LoadedService, Protocol } from "./protocol.js";
 import { errorResponseXml, writeXml, XML_FORBIDDEN } from "./xml.js";
+import { writeXmlWithSdk } from "./xmlSdk.js";
 
 const malformed = () =>
   new AwsError("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema.", 400);
@@ -86,11 +87,11 @@ const xmlCodec = (service: LoadedService): BodyCodec => ({
     return Object.fromEntries(Object.entries(all).filter(([k]) => members.has(k)));
   },
   writePayload(member, value) {
-    return { body: writeXml(member, value, service.def.xmlNamespace ?? ""), contentType: "text/xml" };
+    return { body: writeXml(member, value, service.def.xmlNamespace ?? "", 5, writeXmlWithSdk), contentType: "text/xml" };
   },
   writeBody(output, value) {
     if (!Object.keys(value).length) return undefined;
-    return { body: writeXml(output, value, service.def.xmlNamespace ?? ""), contentType: "text/xml" };
+    return { body: writeXml(output, value, service.def.xmlNamespace ?? "", 5, writeXmlWithSdk), contentType: "text/xml" };
   },
 });
 

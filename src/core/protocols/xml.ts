@@ -1,7 +1,6 @@
-import { XmlShapeSerializer } from "@aws-sdk/core/protocols";
 import type { AwsError } from "../errors.js";
 import type { SchemaRef } from "./protocol.js";
-import { compileXml, representable, Unsupported } from "./xmlWriter.js";
+import { compileXml, Unsupported } from "./xmlWriter.js";
 
 const ResponseMetadata = [3, "nubis", "ResponseMetadata", 0, ["RequestId"], [0]];
 
@@ -37,9 +36,21 @@ export { XML_FORBIDDEN } from "./xmlWriter.js";
 type Writer = (value: unknown) => string;
 const writers = new WeakMap<object, Map<string, Writer>>();
 
-/** Writes `value` as the XML document of `schema`, with a writer compiled once per schema (xmlWriter.ts). */
-export function writeXml(schema: SchemaRef, value: unknown, xmlNamespace: string, timestampFormat: 5 | 6 | 7 = 5): string {
-  if (typeof schema !== "object" || schema === null) return writeXmlWithSdk(schema, value, xmlNamespace, timestampFormat);
+/** What writes the shapes the compiled writers leave (unions): the SDK's serializer (./xmlSdk.ts). */
+export type XmlFallback = (schema: SchemaRef, value: unknown, xmlNamespace: string, timestampFormat: 5 | 6 | 7) => string;
+
+/**
+ * Writes `value` as the XML document of `schema`, with a writer compiled once per schema (xmlWriter.ts).
+ * restXml passes the SDK's serializer as `fallback`, since it loads the SDK's XML code to read
+ * requests anyway; awsQuery passes none, so IAM's and STS's first call does not load it: no
+ * awsQuery output holds a union (test/protocols/xmlWriter.test.ts writes every one without it).
+ */
+export function writeXml(schema: SchemaRef, value: unknown, xmlNamespace: string, timestampFormat: 5 | 6 | 7 = 5, fallback?: XmlFallback): string {
+  const left = (reason: string) => {
+    if (!fallback) throw new Error(`no XML writer for ${reason}: the compiled writers leave it to the SDK's serializer, which this protocol does not load`);
+    return fallback;
+  };
+  if (typeof schema !== "object" || schema === null) return left(`schema ${String(schema)}`)(schema, value, xmlNamespace, timestampFormat);
   let bySettings = writers.get(schema);
   if (!bySettings) writers.set(schema, (bySettings = new Map()));
   const key = `${timestampFormat} ${xmlNamespace}`;
@@ -51,23 +62,12 @@ export function writeXml(schema: SchemaRef, value: unknown, xmlNamespace: string
         return compiled(v);
       } catch (error) {
         if (!(error instanceof Unsupported)) throw error;
-        bySettings!.set(key, (w) => writeXmlWithSdk(schema, w, xmlNamespace, timestampFormat));
-        return writeXmlWithSdk(schema, v, xmlNamespace, timestampFormat);
+        const sdk = left(error.message);
+        bySettings!.set(key, (w) => sdk(schema, w, xmlNamespace, timestampFormat));
+        return sdk(schema, v, xmlNamespace, timestampFormat);
       }
     };
     bySettings.set(key, writer);
   }
   return writer(value);
-}
-
-/** Writes `value` as the XML of `schema` with the SDK's serializer: the reference the compiled writers match. */
-export function writeXmlWithSdk(schema: SchemaRef, value: unknown, xmlNamespace: string, timestampFormat: 5 | 6 | 7 = 5): string {
-  const serializer = new XmlShapeSerializer({
-    xmlNamespace,
-    serviceNamespace: "",
-    timestampFormat: { useTrait: true, default: timestampFormat },
-    httpBindings: false,
-  });
-  serializer.write(schema as never, value);
-  return representable(`<?xml version="1.0" encoding="UTF-8"?>\n${serializer.flush() as string}`);
 }
