@@ -2,12 +2,16 @@
 // chunks (one per protocol and per SDK client), so `nubis` starts without resolving thousands
 // of small module files (spawn to first answer: ~180 ms instead of ~300 ms). Type checking is
 // `npm run typecheck` / `npm test`; this only builds.
-import { copyFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { encodeSchemaTable, stringLiteral } from "./schemaTable.mjs";
+
+// Chunk names carry a content hash: without this, every build's chunks would pile up in dist/
+// (and in the package). dist/types is tsc's (npm run build:types), kept.
+if (existsSync("dist")) for (const entry of readdirSync("dist")) if (entry !== "types") rmSync(join("dist", entry), { recursive: true, force: true });
 
 // Each SDK client's schemas module becomes its JSON table (see ./schemaTable.mjs): the module is
 // bundled and evaluated here once, and the chunk nubis loads on the service's first call holds
