@@ -2,16 +2,12 @@
 // chunks (one per protocol and per SDK client), so `nubis` starts without resolving thousands
 // of small module files (spawn to first answer: ~180 ms instead of ~300 ms). Type checking is
 // `npm run typecheck` / `npm test`; this only builds.
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { encodeSchemaTable, stringLiteral } from "./schemaTable.mjs";
-
-// Chunk names carry a content hash: without this, every build's chunks would pile up in dist/
-// (and in the package). dist/types is tsc's (npm run build:types), kept.
-if (existsSync("dist")) for (const entry of readdirSync("dist")) if (entry !== "types") rmSync(join("dist", entry), { recursive: true, force: true });
 
 // Each SDK client's schemas module becomes its JSON table (see ./schemaTable.mjs): the module is
 // bundled and evaluated here once, and the chunk nubis loads on the service's first call holds
@@ -24,13 +20,13 @@ const schemasAsJson = {
       const file = join(scratch, `${path.split(/[\\/]/).at(-4)}.mjs`);
       await build({ entryPoints: [path], bundle: true, platform: "node", format: "esm", mainFields: ["module", "main"], outfile: file, logLevel: "warning" });
       const json = JSON.stringify(encodeSchemaTable(await import(pathToFileURL(file).href)));
-      const reader = JSON.stringify(join(import.meta.dirname, "../src/core/protocols/schemaTable.ts"));
+      const reader = JSON.stringify(fileURLToPath(new URL("../src/core/protocols/schemaTable.ts", import.meta.url)));
       return { contents: `import { schemaTable } from ${reader};\nexport default schemaTable(${stringLiteral(json)});\n`, loader: "js" };
     });
   },
 };
 
-await build({
+const built = await build({
   entryPoints: { cli: "src/cli.ts", index: "src/index.ts" },
   bundle: true,
   platform: "node",
@@ -52,9 +48,19 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
   plugins: [schemasAsJson],
+  metafile: true,
   logLevel: "warning",
-});
-rmSync(scratch, { recursive: true, force: true });
+}).finally(() => rmSync(scratch, { recursive: true, force: true }));
+
+// Chunk names carry a content hash, so each build adds its own and leaves the last ones, which
+// a nubis still running from dist/ may yet load. `--clean` (npm's prepare, before packing)
+// removes the chunks this build did not write, so the package holds one build.
+if (process.argv.includes("--clean")) {
+  const written = new Set(Object.keys(built.metafile.outputs).map((f) => f.replace(/^dist\//, "")));
+  for (const entry of readdirSync("dist")) {
+    if (/\.js(\.map)?$/.test(entry) && !written.has(entry)) rmSync(join("dist", entry));
+  }
+}
 
 // The web console (src/console/app): one minified script and stylesheet for the browser, and the
 // page, in dist/console/, read by src/console/assets.ts on the console's first request.
