@@ -640,14 +640,17 @@ const kmsGenerateDataKey: Workload<string> = {
 };
 
 const DIGEST = Buffer.alloc(32, 7).toString("base64");
-const kmsSign = (spec: string, algorithm: string): Workload<string> => ({
-  id: `kms.Sign.${spec}`,
+const MESSAGE = Buffer.from("a message of a few dozen bytes, signed as KMS's default RAW type").toString("base64");
+/** Sign over a digest (DIGEST), or over the message itself (RAW, KMS's default: KMS hashes it). */
+const kmsSign = (spec: string, algorithm: string, type: "DIGEST" | "RAW" = "DIGEST"): Workload<string> => ({
+  id: `kms.Sign.${spec}${type === "RAW" ? ".RAW" : ""}`,
   service: "kms",
   ops: ["Sign"],
   write: false,
   moto: true,
   setup: (api) => kmsKey(api, { KeySpec: spec, KeyUsage: "SIGN_VERIFY" }),
-  source: (b, key) => counter(() => b.kms("Sign", { KeyId: key, Message: DIGEST, MessageType: "DIGEST", SigningAlgorithm: algorithm })),
+  source: (b, key) =>
+    counter(() => b.kms("Sign", { KeyId: key, Message: type === "RAW" ? MESSAGE : DIGEST, MessageType: type, SigningAlgorithm: algorithm })),
 });
 
 // ---------------------------------------------------------------- CloudFront distributions
@@ -843,6 +846,7 @@ export const workloads = [
   kmsDecrypt,
   kmsGenerateDataKey,
   kmsSign("RSA_2048", "RSASSA_PSS_SHA_256"),
+  kmsSign("RSA_2048", "RSASSA_PSS_SHA_256", "RAW"),
   kmsSign("ECC_NIST_P256", "ECDSA_SHA_256"),
   cfCreateDistribution,
   cfGetDistribution,
