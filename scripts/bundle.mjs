@@ -2,7 +2,7 @@
 // chunks (one per protocol and per SDK client), so `nubis` starts without resolving thousands
 // of small module files (spawn to first answer: ~180 ms instead of ~300 ms). Type checking is
 // `npm run typecheck` / `npm test`; this only builds.
-import { copyFileSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -53,12 +53,16 @@ const built = await build({
 }).finally(() => rmSync(scratch, { recursive: true, force: true }));
 
 // Chunk names carry a content hash, so each build adds its own and leaves the last ones, which
-// a nubis still running from dist/ may yet load. `--clean` (npm's prepare, before packing)
-// removes the chunks this build did not write, so the package holds one build.
+// a nubis still running from dist/ may yet load. `--clean` (npm's prepare: npm ci, npm pack, and
+// so the package test) removes the chunks this build did not write once they are an hour old:
+// the package holds one build, and a nubis started from an earlier one in the last hour
+// (npm start, then an edit and npm test) keeps the chunks it loads on a service's first call.
 if (process.argv.includes("--clean")) {
   const written = new Set(Object.keys(built.metafile.outputs).map((f) => f.replace(/^dist\//, "")));
+  const hourAgo = Date.now() - 3_600_000;
   for (const entry of readdirSync("dist")) {
-    if (/\.js(\.map)?$/.test(entry) && !written.has(entry)) rmSync(join("dist", entry));
+    const file = join("dist", entry);
+    if (/\.js(\.map)?$/.test(entry) && !written.has(entry) && statSync(file).mtimeMs < hourAgo) rmSync(file);
   }
 }
 
