@@ -89,18 +89,12 @@ export interface ApiMemory {
   extrapolated: boolean;
 }
 
-export interface SoakResult {
+export interface SoakResult extends Pick<TargetResult, "requests" | "errors" | "errorSamples" | "p50Ms" | "p99Ms" | "serverCpuUsPerReq"> {
   skipped?: string;
   target?: string;
   workloads?: string[];
   warmupSeconds?: number;
   seconds?: number;
-  requests?: number;
-  errors?: number;
-  errorSamples?: string[];
-  p50Ms?: number;
-  p99Ms?: number;
-  serverCpuUsPerReq?: number;
   /** RSS after the warm-up, the baseline. */
   rssStartMB?: number;
   rssMinMB?: number;

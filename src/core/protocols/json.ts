@@ -2,7 +2,8 @@ import { JsonCodec } from "@aws-sdk/core/protocols";
 import { NormalizedSchema } from "@smithy/core/schema";
 import { AwsError } from "../errors.js";
 import type { Validator } from "../validation.js";
-import { compileJson, type JsonSettings, Unsupported } from "./jsonWriter.js";
+import { findWriter, keepWriter } from "./compiledWriter.js";
+import { compileJson, type JsonSettings } from "./jsonWriter.js";
 import { requiredCount, type SchemaRef } from "./protocol.js";
 
 /**
@@ -103,37 +104,11 @@ export function checkJson(ref: SchemaRef | NormalizedSchema, value: unknown, pat
   }
 }
 
-type Writer = (value: unknown) => string;
-const writers = new WeakMap<object, Map<JsonCodec, Writer>>();
-
 /** Writes `value` as the JSON of shape `ref`, with a writer compiled once per schema (jsonWriter.ts). */
 export function writeJson(codec: JsonCodec, ref: SchemaRef, value: unknown): string {
   const settings = settingsOf.get(codec);
   if (typeof ref !== "object" || ref === null || !settings) return writeJsonWithSdk(codec, ref, value);
-  let byCodec = writers.get(ref);
-  if (!byCodec) writers.set(ref, (byCodec = new Map()));
-  let writer = byCodec.get(codec);
-  if (!writer) {
-    let compiled: Writer | undefined;
-    try {
-      compiled = compileJson(ref, settings);
-    } catch (error) {
-      if (!(error instanceof Unsupported)) throw error;
-    }
-    writer = (v) => {
-      if (compiled) {
-        try {
-          return compiled(v);
-        } catch (error) {
-          if (!(error instanceof Unsupported)) throw error;
-          // A shape only the SDK's serializer covers, met on this value: it writes this schema from now on.
-          compiled = undefined;
-        }
-      }
-      return writeJsonWithSdk(codec, ref, v);
-    };
-    byCodec.set(codec, writer);
-  }
+  const writer = findWriter(ref, codec) ?? keepWriter(ref, codec, () => compileJson(ref, settings), (v) => writeJsonWithSdk(codec, ref, v));
   return writer(value);
 }
 

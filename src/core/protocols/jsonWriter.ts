@@ -9,6 +9,7 @@
  * member stays absent, where the SDK's serializer (made for requests) would invent a token.
  */
 import { NormalizedSchema } from "@smithy/core/schema";
+import { Unsupported } from "./compiledWriter.js";
 
 type Write = (value: unknown) => unknown;
 
@@ -19,8 +20,6 @@ export interface JsonSettings {
   timestampFormat: 5 | 6 | 7;
 }
 
-/** Thrown for shapes left to the SDK's serializer. */
-export class Unsupported extends Error {}
 
 /** What the SDK writes for a value its schema's kind does not expect (null in a struct is left out). */
 const plain = (value: unknown, inStruct: boolean): unknown => {

@@ -1,6 +1,7 @@
 import type { AwsError } from "../errors.js";
 import type { SchemaRef } from "./protocol.js";
-import { compileXml, Unsupported } from "./xmlWriter.js";
+import { findWriter, keepWriter } from "./compiledWriter.js";
+import { compileXml } from "./xmlWriter.js";
 
 const ResponseMetadata = [3, "nubis", "ResponseMetadata", 0, ["RequestId"], [0]];
 
@@ -33,9 +34,6 @@ export function queryResponseEnvelope(operation: string, output: SchemaRef | und
 // Every XML answer is representable (xmlWriter.ts): the compiled writers make each value so, the SDK's serializer's document is made so whole.
 export { XML_FORBIDDEN } from "./xmlWriter.js";
 
-type Writer = (value: unknown) => string;
-const writers = new WeakMap<object, Map<string, Writer>>();
-
 /** What writes the shapes the compiled writers leave (unions): the SDK's serializer (./xmlSdk.ts). */
 export type XmlFallback = (schema: SchemaRef, value: unknown, xmlNamespace: string, timestampFormat: 5 | 6 | 7) => string;
 
@@ -46,28 +44,13 @@ export type XmlFallback = (schema: SchemaRef, value: unknown, xmlNamespace: stri
  * awsQuery output holds a union (test/protocols/xmlWriter.test.ts writes every one without it).
  */
 export function writeXml(schema: SchemaRef, value: unknown, xmlNamespace: string, timestampFormat: 5 | 6 | 7 = 5, fallback?: XmlFallback): string {
-  const left = (reason: string) => {
-    if (!fallback) throw new Error(`no XML writer for ${reason}: the compiled writers leave it to the SDK's serializer, which this protocol does not load`);
-    return fallback;
+  const settings = `${timestampFormat} ${xmlNamespace}`;
+  const found = typeof schema === "object" && schema !== null ? findWriter(schema, settings) : undefined;
+  if (found) return found(value);
+  const left = (v: unknown) => {
+    if (!fallback) throw new Error(`no XML writer for ${String(schema)}: the compiled writers leave it to the SDK's serializer, which this protocol does not load`);
+    return fallback(schema, v, xmlNamespace, timestampFormat);
   };
-  if (typeof schema !== "object" || schema === null) return left(`schema ${String(schema)}`)(schema, value, xmlNamespace, timestampFormat);
-  let bySettings = writers.get(schema);
-  if (!bySettings) writers.set(schema, (bySettings = new Map()));
-  const key = `${timestampFormat} ${xmlNamespace}`;
-  let writer = bySettings.get(key);
-  if (!writer) {
-    const compiled = compileXml(schema, xmlNamespace, timestampFormat);
-    writer = (v) => {
-      try {
-        return compiled(v);
-      } catch (error) {
-        if (!(error instanceof Unsupported)) throw error;
-        const sdk = left(error.message);
-        bySettings!.set(key, (w) => sdk(schema, w, xmlNamespace, timestampFormat));
-        return sdk(schema, v, xmlNamespace, timestampFormat);
-      }
-    };
-    bySettings.set(key, writer);
-  }
-  return writer(value);
+  if (typeof schema !== "object" || schema === null) return left(value);
+  return keepWriter(schema, settings, () => compileXml(schema, xmlNamespace, timestampFormat), left)(value);
 }

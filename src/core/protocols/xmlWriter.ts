@@ -7,6 +7,7 @@
  * Unions (never in the outputs nubis serves yet) are left to the SDK's serializer.
  */
 import { NormalizedSchema } from "@smithy/core/schema";
+import { Unsupported } from "./compiledWriter.js";
 
 type Emit = (value: unknown, parentXmlns: string | undefined) => string;
 
@@ -61,8 +62,6 @@ function simple(ns: NormalizedSchema, settings: Settings): (v: unknown) => strin
   return (v) => String(v);
 }
 
-/** Thrown for shapes the compiled writer leaves to the SDK's serializer (unions). */
-export class Unsupported extends Error {}
 
 /** Compiles the writer of a struct named `name` (the XmlNode name the SDK would give it). */
 function compileStruct(ns: NormalizedSchema, name: string, settings: Settings, cache: Map<unknown, Emit>): Emit {
