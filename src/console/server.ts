@@ -11,7 +11,7 @@ import { ADMIN_COOKIE, accessOf, sameToken, type Access } from "./admin.js";
 import { consoleAsset } from "./assets.js";
 import { detail, matches, summarize, type EntrySummary, type LogFilter } from "./format.js";
 import { unpackHeaders, type LogEntry } from "./requestLog.js";
-import { readObject } from "../core/objects.js";
+import { CallContext } from "../core/context.js";
 
 /**
  * The console's server side, loaded on the first `/_nubis/console` or `/_nubis/requests`
@@ -121,22 +121,14 @@ class ConsoleApi {
     const account = query.get("account") || this.config.defaultAccount;
     if (!/^\d{12}$/.test(account)) throw new ConsoleError(400, `invalid account '${account}'`);
     const region = (!def.global && query.get("region")) || this.config.defaultRegion;
-    const { quotas } = this.config;
-    const store = this.nubis.store;
-    return {
+    return new CallContext(def, this.nubis.store, this.config, {
       requestId: randomUUID(),
-      service: def.name,
       operation: "console",
-      account,
-      region,
       principal: rootPrincipal(account),
+      region,
       accessKeyId: "",
       now: new Date(),
-      config: this.config,
-      quota: (name) => quotas[`${def.name}.${name}`] ?? def.quotas?.[name] ?? Number.POSITIVE_INFINITY,
-      transaction: (work) => store.transaction(work),
-      readObject: (location) => readObject(this.config, location),
-    };
+    });
   }
 
   async overview() {

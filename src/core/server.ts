@@ -13,9 +13,9 @@ import { credentialScopeOf, serviceOf } from "./routing.js";
 import { behaviourLoaded, identitySources, type Principal, type ProtocolName, type RequestContext, type ServiceDefinition } from "./service.js";
 import { exportState, parseSnapshot } from "./store/snapshot.js";
 import { type Store, StoreUnavailableError } from "./store/store.js";
+import { CallContext } from "./context.js";
 import { mutationRefusal } from "../console/admin.js";
 import { RequestLog } from "../console/requestLog.js";
-import { readObject } from "./objects.js";
 import { mappedStack } from "./stackTrace.js";
 import { messageInPartition, partitionOf, respellArns } from "./partition.js";
 
@@ -153,6 +153,8 @@ export class Nubis {
       headers: req.headers,
       body: Buffer.alloc(0),
       sourceIp: req.socket.remoteAddress,
+      form: undefined,
+      route: undefined,
     };
     try {
       request.body = await readBody(req, this.config.maxBodyBytes);
@@ -309,22 +311,7 @@ export class Nubis {
   ): Promise<RequestContext> {
     const accessKeyId = scope?.accessKeyId ?? "";
     const principal = verified ?? (await this.principalOf(accessKeyId));
-    const store = this.store;
-    const { quotas } = this.config;
-    return {
-      requestId,
-      service: def.name,
-      operation,
-      account: principal.account,
-      region: this.regionOf(scope),
-      principal,
-      accessKeyId,
-      now,
-      config: this.config,
-      quota: (name) => quotas[`${def.name}.${name}`] ?? def.quotas?.[name] ?? Number.POSITIVE_INFINITY,
-      transaction: (work) => store.transaction(work),
-      readObject: (location) => readObject(this.config, location),
-    };
+    return new CallContext(def, this.store, this.config, { requestId, operation, principal, region: this.regionOf(scope), accessKeyId, now });
   }
 
   /** The region a request acts in: the one it is signed for (a global service's `aws-global` is the default region). */

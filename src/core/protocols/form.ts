@@ -49,20 +49,16 @@ function addPairs(text: string, values: Map<string, string>, prefixes: Set<strin
   }
 }
 
-const cache = new WeakMap<HttpRequest, Form>();
-
+/** The request's form, parsed on first use and kept on it (`req.form`). */
 export function formOf(req: HttpRequest): Form {
-  let form = cache.get(req);
-  if (form) return form;
+  if (req.form) return req.form;
   const values = new Map<string, string>();
   const prefixes = new Set<string>();
   const query = req.rawQuery?.startsWith("?") ? req.rawQuery.slice(1) : (req.rawQuery ?? req.query.toString());
   addPairs(query, values, prefixes);
   if (req.body.length) addPairs(req.body.toString("utf8"), values, prefixes);
-  form = {
+  return (req.form = {
     get: (name) => values.get(name),
     has: (prefix) => values.has(prefix) || prefixes.has(prefix),
-  };
-  cache.set(req, form);
-  return form;
+  });
 }

@@ -194,23 +194,21 @@ function scalar(ns: NormalizedSchema, raw: string, member: string, location: "he
   return raw;
 }
 
-/**
- * The operation's input from a matched request: labels, query, headers and payload by the
- * input schema's http traits, every other member from the body through `codec`.
- */
-const matches = new WeakMap<HttpRequest, RouteMatch>();
-
-/** `Protocol.operationOf` for REST protocols: the matched route is kept for `decodeInput`. */
+/** `Protocol.operationOf` for REST protocols: the matched route is kept on the request for `decodeInput`. */
 export function operationByRoute(req: HttpRequest, service: LoadedService, unknown: () => Error): string {
   const match = matchRoute(req, service);
   if (!match) throw unknown();
-  matches.set(req, match);
+  req.route = match;
   return match.operation.name;
 }
 
 /** The route `operationByRoute` matched for this request. */
-export const routeOf = (req: HttpRequest, operation: OperationSchema): RouteMatch => matches.get(req) ?? { operation, labels: {} };
+export const routeOf = (req: HttpRequest, operation: OperationSchema): RouteMatch => req.route ?? { operation, labels: {} };
 
+/**
+ * The operation's input from a matched request: labels, query, headers and payload by the
+ * input schema's http traits, every other member from the body through `codec`.
+ */
 export function decodeHttpInput(req: HttpRequest, match: RouteMatch, codec: BodyCodec): Record<string, unknown> {
   const input: Record<string, unknown> = {};
   const ns = NormalizedSchema.of(match.operation.input as never);

@@ -2,6 +2,8 @@ import type { IncomingHttpHeaders } from "node:http";
 import { NormalizedSchema } from "@smithy/core/schema";
 import type { AwsError } from "../errors.js";
 import type { ServiceDefinition } from "../service.js";
+import type { Form } from "./form.js";
+import type { RouteMatch } from "./http.js";
 
 export interface HttpRequest {
   method: string;
@@ -14,6 +16,13 @@ export interface HttpRequest {
   body: Buffer;
   /** The caller's address (aws:SourceIp). */
   sourceIp?: string;
+  /**
+   * What a protocol parsed of this request, kept for its next step: the query protocols' form
+   * (form.ts), the route a REST protocol matched (http.ts). A field, not a WeakMap keyed by
+   * the request: an entry per request in a long-lived WeakMap costs every young collection.
+   */
+  form?: Form;
+  route?: RouteMatch;
 }
 
 export interface HttpResponse {
