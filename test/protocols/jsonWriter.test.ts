@@ -57,3 +57,12 @@ it("a stored ISO timestamp (storedTime) is written as the date it names", () => 
   assert.equal(writeJson(jsonCodec(false), schema, { At: storedTime("2026-12-01T10:00:00Z") }), `{"At":1796119200}`);
   assert.equal(writeJson(jsonCodec(false), schema, { At: new Date("2026-12-01T10:00:00.500Z") }), `{"At":1796119200.5}`);
 });
+
+it("an operation's output, a thunk in the SDK's schemas, is written by its compiled writer too", async () => {
+  const { DescribeKey$ } = (await import("@aws-sdk/client-kms")) as unknown as Record<string, unknown[]>;
+  const output = DescribeKey$[5];
+  assert.equal(typeof output, "function");
+  // The compiled writer writes a stored ISO string as the date it names; the SDK's serializer would copy the text.
+  const value = { KeyMetadata: { KeyId: "k", CreationDate: storedTime("2026-12-01T10:00:00Z") } };
+  assert.equal(writeJson(jsonCodec(false), output, value), `{"KeyMetadata":{"KeyId":"k","CreationDate":1796119200}}`);
+});

@@ -107,7 +107,10 @@ export function checkJson(ref: SchemaRef | NormalizedSchema, value: unknown, pat
 /** Writes `value` as the JSON of shape `ref`, with a writer compiled once per schema (jsonWriter.ts). */
 export function writeJson(codec: JsonCodec, ref: SchemaRef, value: unknown): string {
   const settings = settingsOf.get(codec);
-  if (typeof ref !== "object" || ref === null || !settings) return writeJsonWithSdk(codec, ref, value);
+  // An operation's output is a thunk (`() => DescribeKeyResponse$`), a member a NormalizedSchema:
+  // both are kept objects, so either keys its compiled writer.
+  const keyed = (typeof ref === "object" && ref !== null) || typeof ref === "function";
+  if (!keyed || !settings) return writeJsonWithSdk(codec, ref, value);
   const writer = findWriter(ref, codec) ?? keepWriter(ref, codec, () => compileJson(ref, settings), (v) => writeJsonWithSdk(codec, ref, v));
   return writer(value);
 }
