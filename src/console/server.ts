@@ -121,14 +121,7 @@ class ConsoleApi {
     const account = query.get("account") || this.config.defaultAccount;
     if (!/^\d{12}$/.test(account)) throw new ConsoleError(400, `invalid account '${account}'`);
     const region = (!def.global && query.get("region")) || this.config.defaultRegion;
-    return new CallContext(def, this.nubis.store, this.config, {
-      requestId: randomUUID(),
-      operation: "console",
-      principal: rootPrincipal(account),
-      region,
-      accessKeyId: "",
-      now: new Date(),
-    });
+    return new CallContext(def, this.nubis.store, this.config, randomUUID(), "console", rootPrincipal(account), region, "", new Date());
   }
 
   async overview() {

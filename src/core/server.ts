@@ -311,7 +311,7 @@ export class Nubis {
   ): Promise<RequestContext> {
     const accessKeyId = scope?.accessKeyId ?? "";
     const principal = verified ?? (await this.principalOf(accessKeyId));
-    return new CallContext(def, this.store, this.config, { requestId, operation, principal, region: this.regionOf(scope), accessKeyId, now });
+    return new CallContext(def, this.store, this.config, requestId, operation, principal, this.regionOf(scope), accessKeyId, now);
   }
 
   /** The region a request acts in: the one it is signed for (a global service's `aws-global` is the default region). */
