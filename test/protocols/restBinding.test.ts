@@ -72,6 +72,27 @@ describe("REST binding: routes", () => {
     assert.equal(name("GET", "/"), undefined);
   });
 
+  it("finds a route by the literal that tells its shape apart, and a label route beside every literal", () => {
+    // Six GET templates of four segments: the second segment tells most of them apart.
+    const shaped = [
+      op("GetKeyGroup", "GET", "/v1/key-group/{Id}/{Part}"),
+      op("GetPolicy", "GET", "/v1/policy/{Id}/{Part}"),
+      op("GetOrigin", "GET", "/v1/origin/{Id}/{Part}"),
+      op("GetConfig", "GET", "/v1/{Kind}/config/all"),
+      op("GetAnything", "GET", "/v1/{Kind}/{Id}/{Part}"),
+      op("GetOther", "GET", "/v2/policy/{Id}/{Part}"),
+    ];
+    const svc = { operations: new Map(shaped.map((o) => [o.name, o])) } as unknown as LoadedService;
+    const name = (url: string) => matchRoute(request("GET", url), svc)?.operation.name;
+    assert.equal(name("/v1/key-group/k1/p"), "GetKeyGroup");
+    assert.equal(name("/v1/key-group/config/all"), "GetConfig", "three literals win over two, a label where the others have theirs");
+    assert.equal(name("/v1/thing/config/all"), "GetConfig");
+    assert.equal(name("/v1/thing/t1/p"), "GetAnything");
+    assert.equal(name("/v2/policy/p1/p"), "GetOther");
+    assert.equal(name("/v1/%6Bey-group/k1/p"), "GetKeyGroup", "segments are compared decoded");
+    assert.equal(name("/v2/thing/t1/p"), undefined);
+  });
+
   it("percent-decodes labels, a greedy one keeping its slashes", () => {
     const match = matchRoute(request("GET", "/my%20bucket/a%2Fb/c%3F.txt"), service)!;
     assert.deepEqual(match.labels, { Bucket: "my bucket", Key: "a/b/c?.txt" });

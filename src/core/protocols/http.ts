@@ -17,6 +17,8 @@ interface Route {
   segments: Segment[];
   /** Query literals of the template: `?Operation=Tag` needs that value, `?WithTags` only the key. */
   query: Array<[name: string, value: string | undefined]>;
+  /** The literal segments before any greedy label, by position: the cheap test that rejects most routes. */
+  literalAt: Array<[index: number, literal: string]>;
 }
 
 export interface RouteMatch {
@@ -43,7 +45,9 @@ function compile(operation: OperationSchema): Route | undefined {
       const i = pair.indexOf("=");
       return i < 0 ? [pair, undefined] : [pair.slice(0, i), pair.slice(i + 1)];
     });
-  return { operation, method: method.toUpperCase(), segments, query };
+  const greedyAt = segments.findIndex((s) => "greedy" in s && s.greedy);
+  const literalAt = segments.flatMap((s, i): Array<[number, string]> => ("literal" in s && (greedyAt < 0 || i < greedyAt) ? [[i, s.literal]] : []));
+  return { operation, method: method.toUpperCase(), segments, query, literalAt };
 }
 
 const literals = (r: Route) => r.segments.filter((s) => "literal" in s).length;
@@ -62,23 +66,52 @@ function bySpecificity(a: Route, b: Route): number {
   );
 }
 
+/** The routes of one method and path length, split by the literal at the segment that tells most of them apart. */
+interface Shape {
+  /** That segment's position. */
+  at: number;
+  /** By the literal there: the routes with that literal or a label there, most specific first. */
+  byLiteral: Map<string, Route[]>;
+  /** The routes with a label there: all that a path with another segment there can match. */
+  others: Route[];
+}
+
 interface Routes {
   /** Every route, most specific first. */
   all: Route[];
   /** The most segments of any template. */
   longest: number;
   /** The routes that can match a method and a path of so many segments, by `${method} ${count}`. */
-  byShape: Map<string, Route[]>;
+  byShape: Map<string, Shape>;
 }
 
 const routeCache = new WeakMap<LoadedService, Routes>();
 
+const literalOf = (route: Route, at: number) => route.literalAt.find(([i]) => i === at)?.[1];
+
+function shapeOf(candidates: Route[]): Shape {
+  let at = 0;
+  let most = 0;
+  for (let i = 0; i < Math.max(0, ...candidates.map((r) => r.segments.length)); i++) {
+    const distinct = new Set(candidates.map((r) => literalOf(r, i)).filter((l) => l !== undefined)).size;
+    if (distinct > most) [at, most] = [i, distinct];
+  }
+  const byLiteral = new Map<string, Route[]>();
+  for (const route of candidates) {
+    const literal = literalOf(route, at);
+    if (literal !== undefined && !byLiteral.has(literal)) byLiteral.set(literal, candidates.filter((r) => [literal, undefined].includes(literalOf(r, at))));
+  }
+  return { at, byLiteral, others: candidates.filter((r) => literalOf(r, at) === undefined) };
+}
+
 /**
- * The routes a request of `method` with `segments` path segments may match, most specific
- * first: those of its method with as many segments, or with a greedy label. Services with
- * hundreds of operations (QuickSight) would otherwise try every template on every request.
+ * The routes a request of `method` with path segments `parts` may match, most specific first:
+ * those of its method with as many segments, or with a greedy label, and the literal its path
+ * has at the segment that tells them apart (`key-group` in `/2020-05-31/key-group/{Id}`).
+ * Services with hundreds of operations (QuickSight) would otherwise try dozens of templates
+ * on every request.
  */
-function routesOf(service: LoadedService, method: string, segments: number): Route[] {
+function routesOf(service: LoadedService, method: string, parts: Array<string | undefined>): Route[] {
   let routes = routeCache.get(service);
   if (!routes) {
     const all = [...service.operations.values()].map(compile).filter((r): r is Route => !!r);
@@ -87,18 +120,23 @@ function routesOf(service: LoadedService, method: string, segments: number): Rou
     routeCache.set(service, routes);
   }
   // Paths longer than every template can only match greedy labels: they share one list.
+  const segments = parts.length;
   const key = `${method} ${Math.min(segments, routes.longest + 1)}`;
-  let candidates = routes.byShape.get(key);
-  if (!candidates) {
+  let shape = routes.byShape.get(key);
+  if (!shape) {
     const greedy = (r: Route) => r.segments.some((s) => "greedy" in s && s.greedy);
-    candidates = routes.all.filter((r) => r.method === method && (r.segments.length === segments || greedy(r)));
+    const candidates = routes.all.filter((r) => r.method === method && (r.segments.length === segments || greedy(r)));
     // Only methods some route has are kept: unknown methods grow nothing.
-    if (candidates.length) routes.byShape.set(key, candidates);
+    if (!candidates.length) return candidates;
+    routes.byShape.set(key, (shape = shapeOf(candidates)));
   }
-  return candidates;
+  const literal = parts[shape.at];
+  return (literal !== undefined && shape.byLiteral.get(literal)) || shape.others;
 }
 
+// Most segments hold no escape: decodeURIComponent and its try cost more than the test.
 const decode = (s: string): string | undefined => {
+  if (!s.includes("%")) return s;
   try {
     return decodeURIComponent(s);
   } catch {
@@ -132,12 +170,19 @@ function matchPath(route: Route, parts: Array<string | undefined>): Record<strin
   return parts.length === segments.length ? labels : undefined;
 }
 
+/** The route's literal segments are the path's: tested before matchPath builds the labels. */
+function literalsMatch(route: Route, parts: Array<string | undefined>): boolean {
+  for (const [i, literal] of route.literalAt) if (parts[i] !== literal) return false;
+  return true;
+}
+
 /** The operation a REST request calls, or undefined when no template matches. */
 export function matchRoute(req: HttpRequest, service: LoadedService): RouteMatch | undefined {
   // No template ends in `/`: a trailing slash is an empty label (`/key-group/`), never the
   // list operation at `/key-group`.
   const parts = req.path.split("/").slice(1).map(decode);
-  for (const route of routesOf(service, req.method.toUpperCase(), parts.length)) {
+  for (const route of routesOf(service, req.method.toUpperCase(), parts)) {
+    if (!literalsMatch(route, parts)) continue;
     if (!route.query.every(([name, value]) => (value === undefined ? req.query.has(name) : req.query.get(name) === value))) continue;
     const labels = matchPath(route, parts);
     if (labels) return { operation: route.operation, labels };
