@@ -11,6 +11,13 @@ export type Writer = (value: unknown) => string;
 
 const writers = new WeakMap<object, Map<unknown, Writer>>();
 
+/**
+ * Whether a schema reference can key a writer: a struct, a member's NormalizedSchema, or an
+ * operation's output thunk (`() => DescribeKeyResponse$`) are kept objects; a simple schema
+ * (a number or a string) is not.
+ */
+export const keyable = (schema: unknown): schema is object => (typeof schema === "object" && schema !== null) || typeof schema === "function";
+
 /** The writer of `schema` under `settings` (a Map key) kept by `keepWriter`, if any: looked up on every answer, so it allocates nothing. */
 export const findWriter = (schema: object, settings: unknown): Writer | undefined => writers.get(schema)?.get(settings);
 

@@ -92,7 +92,8 @@ const literalOf = (route: Route, at: number) => route.literalAt.find(([i]) => i 
 function shapeOf(candidates: Route[]): Shape {
   let at = 0;
   let most = 0;
-  for (let i = 0; i < Math.max(0, ...candidates.map((r) => r.segments.length)); i++) {
+  const longest = Math.max(...candidates.map((r) => r.segments.length));
+  for (let i = 0; i < longest; i++) {
     const distinct = new Set(candidates.map((r) => literalOf(r, i)).filter((l) => l !== undefined)).size;
     if (distinct > most) [at, most] = [i, distinct];
   }

@@ -2,7 +2,7 @@ import { JsonCodec } from "@aws-sdk/core/protocols";
 import { NormalizedSchema } from "@smithy/core/schema";
 import { AwsError } from "../errors.js";
 import type { Validator } from "../validation.js";
-import { findWriter, keepWriter } from "./compiledWriter.js";
+import { findWriter, keepWriter, keyable } from "./compiledWriter.js";
 import { compileJson, type JsonSettings } from "./jsonWriter.js";
 import { requiredCount, type SchemaRef } from "./protocol.js";
 
@@ -107,10 +107,7 @@ export function checkJson(ref: SchemaRef | NormalizedSchema, value: unknown, pat
 /** Writes `value` as the JSON of shape `ref`, with a writer compiled once per schema (jsonWriter.ts). */
 export function writeJson(codec: JsonCodec, ref: SchemaRef, value: unknown): string {
   const settings = settingsOf.get(codec);
-  // An operation's output is a thunk (`() => DescribeKeyResponse$`), a member a NormalizedSchema:
-  // both are kept objects, so either keys its compiled writer.
-  const keyed = (typeof ref === "object" && ref !== null) || typeof ref === "function";
-  if (!keyed || !settings) return writeJsonWithSdk(codec, ref, value);
+  if (!keyable(ref) || !settings) return writeJsonWithSdk(codec, ref, value);
   const writer = findWriter(ref, codec) ?? keepWriter(ref, codec, () => compileJson(ref, settings), (v) => writeJsonWithSdk(codec, ref, v));
   return writer(value);
 }

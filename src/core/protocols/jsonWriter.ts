@@ -20,7 +20,6 @@ export interface JsonSettings {
   timestampFormat: 5 | 6 | 7;
 }
 
-
 /** What the SDK writes for a value its schema's kind does not expect (null in a struct is left out). */
 const plain = (value: unknown, inStruct: boolean): unknown => {
   if (value === null && inStruct) return undefined;

@@ -1,6 +1,6 @@
 import type { AwsError } from "../errors.js";
 import type { SchemaRef } from "./protocol.js";
-import { findWriter, keepWriter } from "./compiledWriter.js";
+import { findWriter, keepWriter, keyable } from "./compiledWriter.js";
 import { compileXml } from "./xmlWriter.js";
 
 const ResponseMetadata = [3, "nubis", "ResponseMetadata", 0, ["RequestId"], [0]];
@@ -45,14 +45,12 @@ export type XmlFallback = (schema: SchemaRef, value: unknown, xmlNamespace: stri
  */
 export function writeXml(schema: SchemaRef, value: unknown, xmlNamespace: string, timestampFormat: 5 | 6 | 7 = 5, fallback?: XmlFallback): string {
   const settings = `${timestampFormat} ${xmlNamespace}`;
-  // A struct, a member's NormalizedSchema or an operation's output thunk: each is a kept object that keys its writer.
-  const keyed = (typeof schema === "object" && schema !== null) || typeof schema === "function";
-  const found = keyed ? findWriter(schema, settings) : undefined;
+  const found = keyable(schema) ? findWriter(schema, settings) : undefined;
   if (found) return found(value);
   const left = (v: unknown) => {
     if (!fallback) throw new Error(`no XML writer for ${String(schema)}: the compiled writers leave it to the SDK's serializer, which this protocol does not load`);
     return fallback(schema, v, xmlNamespace, timestampFormat);
   };
-  if (!keyed) return left(value);
+  if (!keyable(schema)) return left(value);
   return keepWriter(schema, settings, () => compileXml(schema, xmlNamespace, timestampFormat), left)(value);
 }

@@ -62,7 +62,6 @@ function simple(ns: NormalizedSchema, settings: Settings): (v: unknown) => strin
   return (v) => String(v);
 }
 
-
 /** Compiles the writer of a struct named `name` (the XmlNode name the SDK would give it). */
 function compileStruct(ns: NormalizedSchema, name: string, settings: Settings, cache: Map<unknown, Emit>): Emit {
   if (ns.isUnionSchema()) throw new Unsupported(ns.getName(true));
